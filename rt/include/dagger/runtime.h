@@ -1,0 +1,135 @@
+/* daggercc runtime: the public interface.
+ *
+ * The runtime implements the five Dagger system calls (open, close, read,
+ * write, flush) over URL-named streams for one WebAssembly instance. It knows
+ * nothing of wasm2c or of any interpreter: the embedder describes where the
+ * guest's linear memory currently lives with a dagger_memory, and the runtime
+ * reads that description afresh on every call (memory may grow or move
+ * between calls). All host access to guest memory goes through the
+ * bounds-checked accessors declared at the end of this header.
+ *
+ * Library code never exits and never writes to stdout except on behalf of a
+ * guest's stdout:// stream. */
+#ifndef DAGGER_RUNTIME_H
+#define DAGGER_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Error codes of the contract; the calls return them negated. */
+typedef enum dagger_error {
+  DAGGER_OK = 0,
+  DAGGER_BAD_URL = 1,        /* the URL cannot be parsed */
+  DAGGER_BAD_URL_INPUT = 2,  /* parts invalid for the scheme */
+  DAGGER_UNKNOWN_SCHEME = 3, /* no such scheme */
+  DAGGER_BAD_DESCRIPTOR = 4, /* fd not open */
+  DAGGER_BAD_POINTER = 5,    /* range not inside linear memory */
+  DAGGER_NOT_PERMITTED = 6,  /* denied by the jail or the policy */
+  DAGGER_NOT_FOUND = 7,      /* no such file or host */
+  DAGGER_IO = 8,             /* the underlying operation failed */
+  DAGGER_TOO_MANY_OPEN = 9,  /* descriptor table full */
+  DAGGER_UNSUPPORTED = 10,   /* operation meaningless for this stream */
+} dagger_error;
+
+/* Name of an error code; accepts the code or its negation. Never NULL. */
+const char *dagger_strerror(int code);
+
+/* Where the guest's linear memory is now. The runtime dereferences `base`
+ * and `pages` at every call, so the embedder may grow or move the memory
+ * between calls. A NULL `base` pointer (or *base == NULL) means the module
+ * has no memory: every non-empty range is then a bad pointer.
+ * `reversed` selects wabt's big-endian layout, in which guest byte i is
+ * stored at base[size - 1 - i] (size = pages * 65536). */
+typedef struct dagger_memory {
+  uint8_t *const *base;
+  const uint32_t *pages;
+  int reversed;
+} dagger_memory;
+
+/* Size in bytes of the memory now (0 when there is none). */
+uint64_t dagger_memory_size(const dagger_memory *mem);
+
+/* Run-time configuration; dagger_config_default() fills it from the
+ * environment (DAGGER_ROOT, ...). Strings are borrowed, not copied. */
+typedef struct dagger_config {
+  const char *jail_root;    /* file:// jail; NULL: the current directory */
+  const char *program;      /* name used in diagnostics, e.g. argv[0] */
+  const char *const *allow; /* policy rules, NULL-terminated; NULL: none */
+  const char *const *deny;  /* policy rules, NULL-terminated; NULL: none */
+  int default_allow;        /* what a URL no rule names gets: 1 allow, 0 deny */
+  int max_open;             /* descriptor table bound; 0: the default (64) */
+} dagger_config;
+
+void dagger_config_default(dagger_config *cfg);
+
+/* One guest's runtime state: descriptor table, memory view, policy. */
+typedef struct dagger_rt dagger_rt;
+
+/* Returns NULL only when out of memory. */
+dagger_rt *dagger_rt_new(const dagger_config *cfg);
+/* Point the runtime at the guest memory; may be called before the memory
+ * is allocated (the pointers are read at each call). */
+void dagger_rt_set_memory(dagger_rt *rt, dagger_memory mem);
+/* Flushes and closes every open stream, then frees the state. */
+void dagger_rt_free(dagger_rt *rt);
+/* Flushes every open stream that buffers (stdout://, stderr://). */
+void dagger_rt_flush_all(dagger_rt *rt);
+
+/* The five calls, exactly as the guest sees them. Results: >= 0 success,
+ * negated dagger_error on failure. Pointers are guest offsets. */
+int32_t dagger_open(dagger_rt *rt, uint32_t url_ptr, uint32_t url_len);
+int32_t dagger_close(dagger_rt *rt, int32_t fd);
+int32_t dagger_read(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len);
+int32_t dagger_write(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len);
+int32_t dagger_flush(dagger_rt *rt, int32_t fd);
+
+/* Open a URL given as host text (for embedders and tests). */
+int32_t dagger_open_url(dagger_rt *rt, const char *url, size_t len);
+
+/* Traps: the kinds a guest can raise, whatever engine runs it. */
+typedef enum dagger_trap {
+  DAGGER_TRAP_UNREACHABLE = 1,
+  DAGGER_TRAP_OUT_OF_BOUNDS = 2,
+  DAGGER_TRAP_INT_OVERFLOW = 3,
+  DAGGER_TRAP_DIV_BY_ZERO = 4,
+  DAGGER_TRAP_INVALID_CONVERSION = 5,
+  DAGGER_TRAP_INDIRECT_CALL = 6,
+  DAGGER_TRAP_EXHAUSTION = 7,
+  DAGGER_TRAP_EXCEPTION = 8,
+  DAGGER_TRAP_OTHER = 9,
+} dagger_trap;
+
+/* Exit status of a process whose guest trapped: DAGGER_TRAP_EXIT_BASE plus
+ * the trap kind, so 201..209. Guest exit statuses are truncated to 8 bits by
+ * the operating system; 201..209 are reserved for traps. */
+#define DAGGER_TRAP_EXIT_BASE 200
+
+/* The message of a trap kind ("unreachable executed", ...). */
+const char *dagger_trap_message(dagger_trap kind);
+/* Flushes the guest's buffered streams, prints the one-line trap report on
+ * stderr ("PROGRAM: trap: MESSAGE") and returns the exit status to use.
+ * rt may be NULL (a trap before the runtime exists). */
+int dagger_trap_report(dagger_rt *rt, dagger_trap kind);
+
+/* Bounds-checked accessors: the only way host code touches guest memory.
+ * Each checks [ptr, ptr+len) against the current size without overflow and
+ * returns DAGGER_OK or DAGGER_BAD_POINTER, touching nothing on failure. */
+int dagger_mem_check(const dagger_memory *mem, uint32_t ptr, uint64_t len);
+int dagger_mem_load(const dagger_memory *mem, uint32_t ptr, void *dst,
+                    uint32_t len);
+int dagger_mem_store(const dagger_memory *mem, uint32_t ptr, const void *src,
+                     uint32_t len);
+/* Direct view of [ptr, ptr+len) for the normal (little-endian) layout only;
+ * NULL when the range is bad or the layout is reversed. Valid until control
+ * returns to the guest. */
+uint8_t *dagger_mem_span(const dagger_memory *mem, uint32_t ptr, uint32_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,103 @@
+/* Internal interface of the runtime, sectioned by file. Everything not
+ * declared here is static to its file. */
+#ifndef DAGGER_RT_INTERNAL_H
+#define DAGGER_RT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dagger/runtime.h"
+
+/* ---- url.c: generic URL splitting -------------------------------------
+ * scheme "://" authority [path] ["?" query] ["#" fragment]
+ * The scheme is lower-cased; the other parts are views into the original
+ * text (not NUL-terminated, not percent-decoded). */
+#define DAGGER_URL_MAX 8192 /* longest URL the runtime accepts */
+
+typedef struct dagger_str {
+  const char *p;
+  size_t n;
+} dagger_str;
+
+typedef struct dagger_url {
+  char scheme[32];
+  dagger_str text; /* the whole URL */
+  dagger_str authority;
+  dagger_str path; /* starts with '/' or is empty */
+  dagger_str query;
+  bool has_query;
+} dagger_url;
+
+/* DAGGER_OK or DAGGER_BAD_URL. Rejects control characters and NUL. */
+int dagger_url_parse(const char *text, size_t len, dagger_url *out);
+/* Finds `key` in a query "k=v&k2=v2" and percent-decodes its value into
+ * buf (NUL-terminated). Returns 1 found, 0 absent, -DAGGER_BAD_URL_INPUT on
+ * a malformed escape or a value that does not fit. */
+int dagger_url_query_get(const dagger_url *url, const char *key, char *buf,
+                         size_t size);
+/* Checks that every key of the query is one of `keys` (NULL-terminated).
+ * DAGGER_OK or DAGGER_BAD_URL_INPUT. */
+int dagger_url_query_only(const dagger_url *url, const char *const *keys);
+/* Percent-decodes src into dst (size bytes incl. NUL). Returns the decoded
+ * length or -DAGGER_BAD_URL_INPUT (bad escape, %00, too long). */
+long dagger_pct_decode(dagger_str src, char *dst, size_t size);
+
+/* ---- core.c: descriptor table and call dispatch ---------------------- */
+typedef struct dagger_stream dagger_stream;
+
+/* A stream scheme: one file each (stdio.c, log.c, file.c, ...), listed in
+ * schemes.c. read/write return bytes (>= 0) or a negated dagger_error.
+ * NULL read or write: DAGGER_UNSUPPORTED; NULL flush: a no-op. close
+ * releases the stream and returns 0 or a negated error (a failed final
+ * flush); the descriptor is freed either way. */
+typedef struct dagger_scheme {
+  const char *name; /* lower case, without "://" */
+  /* NULL: the scheme is known but not built into this binary. */
+  int (*open)(dagger_rt *rt, const dagger_url *url, dagger_stream **out);
+  int64_t (*read)(dagger_stream *s, uint8_t *buf, size_t len);
+  int64_t (*write)(dagger_stream *s, const uint8_t *buf, size_t len);
+  int (*flush)(dagger_stream *s);
+  int (*close)(dagger_stream *s);
+} dagger_scheme;
+
+/* Every stream starts with this header (schemes embed it first). */
+struct dagger_stream {
+  const dagger_scheme *scheme;
+  bool buffers; /* flushed by dagger_rt_flush_all */
+};
+
+struct dagger_rt {
+  dagger_memory mem;
+  dagger_stream **fds;
+  int max_open;
+  const char *program;
+  const char *jail_root;
+  int jail_fd; /* file.c: opened lazily, -1 until then */
+  const char *const *allow;
+  const char *const *deny;
+  int default_allow;
+};
+
+/* Prints "PROGRAM: " + formatted message + newline on stderr. */
+void dagger_rt_diag(const dagger_rt *rt, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- schemes.c: the scheme table -------------------------------------- */
+const dagger_scheme *dagger_scheme_find(const char *name);
+
+extern const dagger_scheme dagger_scheme_stdin, dagger_scheme_stdout,
+    dagger_scheme_stderr, dagger_scheme_fd, dagger_scheme_log,
+    dagger_scheme_null, dagger_scheme_zero, dagger_scheme_file,
+    dagger_scheme_random, dagger_scheme_http, dagger_scheme_https;
+
+/* ---- policy.c: which URLs this program may open ------------------------
+ * DAGGER_OK or DAGGER_NOT_PERMITTED (after printing one line on stderr). */
+int dagger_policy_check(const dagger_rt *rt, const dagger_url *url);
+
+/* ---- stdio.c: helper shared by the descriptor-backed streams ---------- */
+/* Writes all of buf to a host descriptor, retrying on EINTR and short
+ * writes. DAGGER_OK or -DAGGER_IO. */
+int dagger_write_all(int fd, const uint8_t *buf, size_t len);
+
+#endif
