@@ -79,6 +79,13 @@ struct dagger_rt {
   int default_allow;
 };
 
+/* open and close of a stream that has no state and whose URL has no parts
+ * beyond the scheme ("null://"): any authority, path or query is
+ * DAGGER_BAD_URL_INPUT. */
+int dagger_plain_open(dagger_rt *rt, const dagger_url *url,
+                      dagger_stream **out);
+int dagger_plain_close(dagger_stream *s);
+
 /* Prints "PROGRAM: " + formatted message + newline on stderr. */
 void dagger_rt_diag(const dagger_rt *rt, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -1,0 +1,19 @@
+/* The scheme table: one line per scheme. A scheme that this binary was
+ * built without keeps its line with a NULL open (see its file), so opening
+ * it answers -UNSUPPORTED rather than -UNKNOWN_SCHEME. */
+#include <string.h>
+
+#include "rt.h"
+
+static const dagger_scheme *const schemes[] = {
+    &dagger_scheme_stdin, &dagger_scheme_stdout, &dagger_scheme_stderr,
+    &dagger_scheme_fd,    &dagger_scheme_log,    &dagger_scheme_null,
+    &dagger_scheme_zero,
+};
+
+const dagger_scheme *dagger_scheme_find(const char *name) {
+  for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+    if (strcmp(schemes[i]->name, name) == 0)
+      return schemes[i];
+  return NULL;
+}
