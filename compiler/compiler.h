@@ -16,6 +16,10 @@ typedef struct dgc_diag {
 /* Formats into d->msg; always returns -1 so callers can `return dgc_fail()`. */
 int dgc_fail(dgc_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Copies the module-supplied name s into out (size bytes) for use in a
+ * message: control characters escaped as \xNN so the message stays one line,
+ * names too long for out cut with "...". Returns out. */
+const char *dgc_printable(char *out, size_t size, const char *s);
 
 /* ---- wasmread.c: the module reader --------------------------------------
  * Reads the binary format itself: header, type, import, function, table,
@@ -124,5 +128,153 @@ int dgc_check_abi(const dgc_module *m, dgc_abi *abi, dgc_diag *d);
 void dgc_abi_free(dgc_abi *abi);
 /* The call's name in the runtime: "open", ... */
 const char *dgc_call_name(dgc_call c);
+
+/* ======== The build: names, glue, plan, spawning, compile ================ */
+#include <stdio.h>
+
+/* ---- names.c: wasm2c 1.0.32's naming (the one place that knows it) ------
+ * daggercc runs `wasm2c -n m`, so the module's own symbols are Z_m_... */
+#define DGC_W2C_MODULE "m"
+#define DGC_W2C_INSTANCE_T "Z_m_instance_t"
+#define DGC_W2C_INIT_MODULE "Z_m_init_module"
+#define DGC_W2C_INSTANTIATE "Z_m_instantiate"
+#define DGC_W2C_FREE "Z_m_free"
+/* Generated files get fixed names, never the input's: wasm2c's NAME.c
+ * includes "NAME.h", and an endian.h or string.h next to it would shadow the
+ * system header. */
+#define DGC_MODULE_C "daggercc-module.c"
+#define DGC_MODULE_H "daggercc-module.h"
+#define DGC_GLUE_C "daggercc-glue.c"
+
+/* wasm2c's mangling of a name, without the "Z_" prefix: bytes outside
+ * [A-Za-z0-9_] and 'Z' itself become 'Z' + two upper-case hex digits.
+ * These return malloc'd strings, NULL when out of memory. */
+char *dgc_mangle(const char *name);
+/* "Z_<module>Z_<name>": an imported function or memory accessor. */
+char *dgc_w2c_import(const char *module, const char *name);
+/* "Z_<module>_instance_t": the struct the host defines per import module. */
+char *dgc_w2c_import_struct(const char *module);
+/* "Z_mZ_<name>": the function of an export. */
+char *dgc_w2c_export(const char *name);
+/* The imported module names in the order instantiate takes their instance
+ * pointers; out has room for abi->nbindings + 1. Returns the count. */
+size_t dgc_w2c_import_modules(const dgc_abi *abi, const char **out);
+/* Finds the defined memory's field ("w2c_memory", "w2c_M0", ...) in the
+ * text of the generated header. 0, or -1 with a message. */
+int dgc_w2c_memory_field(const char *header, char *field, size_t size,
+                         dgc_diag *d);
+
+/* ---- glue.c: the generated glue ------------------------------------------
+ * The compiled-in policy: rules are stored and passed to the runtime as they
+ * are (rt/policy.c matches them). With any allow rule, a URL no rule names is
+ * denied; otherwise it is allowed. */
+typedef struct dgc_policy {
+  const char *const *allow;
+  size_t nallow;
+  const char *const *deny;
+  size_t ndeny;
+} dgc_policy;
+
+int dgc_policy_default_allow(const dgc_policy *p);
+/* What a program built with p allows, for --print-policy. */
+void dgc_policy_print(FILE *out, const dgc_policy *p);
+
+typedef struct dgc_glue {
+  const dgc_module *mod;
+  const dgc_abi *abi;
+  const char *memory_field; /* DGC_MEM_DEFINED: from dgc_w2c_memory_field */
+  const dgc_policy *policy;
+  const char *source; /* the input's name, for the header comment */
+} dgc_glue;
+
+/* Writes the whole glue: the template, then the module's part. 0, or -1
+ * with a message (out of memory, write error). */
+int dgc_emit_glue(FILE *out, const dgc_glue *g, dgc_diag *d);
+
+/* templates/glue-main.c, embedded at build time (template-glue-main.c). */
+extern const unsigned char dgc_template_glue_main[];
+extern const size_t dgc_template_glue_main_size;
+
+/* ---- plan.c: tool command lines from config.h ------------------------- */
+typedef struct dgc_argv {
+  char **v; /* NULL-terminated once n > 0 */
+  size_t n, cap;
+  bool oom; /* sticky: a push failed */
+} dgc_argv;
+
+void dgc_argv_push(dgc_argv *a, const char *s);
+/* Pushes the words of s, split on blanks (for $CC and $CFLAGS). */
+void dgc_argv_split(dgc_argv *a, const char *s);
+void dgc_argv_free(dgc_argv *a);
+
+/* A memory-check strategy: every translation unit of a program gets the
+ * same define, and the wasm2c runtime built with it is linked. */
+typedef struct dgc_memcheck {
+  const char *name, *define, *lib;
+} dgc_memcheck;
+
+/* NULL name: the configured default. NULL when there is no such strategy. */
+const dgc_memcheck *dgc_memcheck_find(const char *name);
+
+typedef struct dgc_cc_plan {
+  const char *cc;     /* $CC (may be "ccache gcc") or NULL: the default */
+  const char *cflags; /* $CFLAGS or NULL: appended after daggercc's flags */
+  int opt_level;      /* 0..3 */
+  const dgc_memcheck *memcheck;
+  const char *incdir, *libdir; /* the runtime's */
+  const char *source;          /* the glue; it includes the module's C */
+  const char *output;
+} dgc_cc_plan;
+
+/* Each returns 0, or -1 with a message (out of memory, empty $CC). */
+int dgc_plan_wat2wasm(dgc_argv *a, const char *in, const char *out,
+                      dgc_diag *d);
+int dgc_plan_validate(dgc_argv *a, const char *in, bool simd, dgc_diag *d);
+int dgc_plan_wasm2c(dgc_argv *a, const char *in, const char *out_c,
+                    dgc_diag *d);
+int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d);
+
+/* ---- spawn.c: running tools, temporary files -------------------------- */
+/* Prints argv on one line, each word quoted for a POSIX shell when needed. */
+void dgc_print_command(FILE *out, char *const *argv);
+/* Runs argv[0] (looked up in PATH) and waits. With capture, the child's
+ * stderr is collected into *capture (malloc'd, NUL-terminated) instead of
+ * shown. Returns the exit status (0-255), or -1 with a message when the
+ * tool could not be started or was killed by a signal (named). */
+int dgc_run(char *const *argv, bool verbose, char **capture, dgc_diag *d);
+/* Sends sig to the running child, if any. Async-signal-safe. */
+void dgc_kill_child(int sig);
+
+/* The temporary-file registry: everything registered is removed by
+ * dgc_tmp_cleanup (async-signal-safe, so it may run from a signal handler
+ * and from atexit) unless dgc_tmp_keep was called for it. */
+/* Creates a private directory under tmpdir (NULL: /tmp). */
+int dgc_tmp_dir(const char *tmpdir, char **path, dgc_diag *d);
+/* dir/name, registered for removal; NULL when out of memory. */
+char *dgc_tmp_path(const char *dir, const char *name);
+/* Creates an empty file named like `near` (same directory) with a unique
+ * suffix: the output is linked there, then renamed onto `near`. */
+int dgc_tmp_beside(const char *near, char **path, dgc_diag *d);
+void dgc_tmp_keep(const char *path);
+void dgc_tmp_cleanup(void);
+
+/* ---- build.c: compile one module into one executable ------------------ */
+typedef struct dgc_options {
+  const char *input;  /* .wasm, or .wat (converted with wat2wasm) */
+  const char *output; /* replaced atomically; untouched on failure */
+  int opt_level;      /* 0..3 */
+  const char *emit_c; /* directory to keep the generated C in, or NULL */
+  dgc_policy policy;
+  const char *memcheck; /* strategy name, NULL: the default */
+  const char *cc, *cflags, *tmpdir; /* from the environment, or NULL */
+  const char *libdir, *incdir;      /* the runtime */
+  bool verbose;                     /* print every command before it runs */
+  /* Called as each stage starts (1..nstages); may be NULL. */
+  void (*progress)(void *ctx, int stage, int nstages, const char *what);
+  void *progress_ctx;
+} dgc_options;
+
+/* 0, or -1 with a message; every temporary file is gone on return. */
+int dgc_compile(const dgc_options *o, dgc_diag *d);
 
 #endif
