@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Runs one end-to-end program and compares what it does with the files
+# beside it. Usage: run.sh ENGINE NAME.wat
+#   ENGINE  compiled        daggercc NAME.wat -o prog, then ./prog
+#           interp          dagger-interp NAME.wat
+#           cross:TRIPLE    daggercc --target=TRIPLE, run under qemu-user
+# Environment: DAGGERCC, DAGGER_INTERP (paths of the tools).
+# Beside NAME.wat (all optional):
+#   NAME.out     expected stdout, exactly (default: empty)
+#   NAME.status  expected exit status (default: 0)
+#   NAME.err     extended regexes, one per line, each must match stderr
+#   NAME.in      standard input (default: /dev/null)
+#   NAME.flags   extra daggercc flags (compiled and cross engines)
+#   NAME.sh      a script that does the run itself, for tests that need a
+#                server or a directory: it gets RUN (a program that runs the
+#                module with its arguments) and WORK (a scratch directory)
+#                and exits non-zero on failure (77: skip).
+# The program runs in a fresh scratch directory, which is the jail.
+set -euo pipefail
+engine=$1 wat=$2
+dir=$(cd "$(dirname "$wat")" && pwd)
+name=$(basename "$wat" .wat)
+src=$dir/$name
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dagger-e2e.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+mkdir "$WORK/jail"
+
+flags=()
+[[ -f $src.flags ]] && read -r -a flags < "$src.flags"
+case $engine in
+  compiled)
+    "$DAGGERCC" "${flags[@]}" "$wat" -o "$WORK/prog"
+    printf '#!/bin/sh\nexec "%s" "$@"\n' "$WORK/prog" > "$WORK/run" ;;
+  interp)
+    printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$DAGGER_INTERP" "$wat" > "$WORK/run" ;;
+  cross:*)
+    triple=${engine#cross:}
+    "$DAGGERCC" --target="$triple" "${flags[@]}" "$wat" -o "$WORK/prog"
+    qemu=$("$DAGGERCC" --target="$triple" --print-runner)
+    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$qemu" "$WORK/prog" > "$WORK/run" ;;
+  *) echo "run.sh: unknown engine $engine" >&2; exit 2 ;;
+esac
+chmod +x "$WORK/run"
+RUN=$WORK/run
+export RUN WORK
+
+if [[ -f $src.sh ]]; then
+  cd "$WORK/jail"
+  exec bash "$src.sh"
+fi
+
+input=/dev/null
+[[ -f $src.in ]] && input=$src.in
+set +e
+(cd "$WORK/jail" && "$RUN") < "$input" > "$WORK/stdout" 2> "$WORK/stderr"
+status=$?
+set -e
+
+fail=0
+want_status=0
+[[ -f $src.status ]] && want_status=$(< "$src.status")
+if [[ $status != "$want_status" ]]; then
+  echo "FAIL: exit status $status, expected $want_status"; fail=1
+fi
+want_out=/dev/null
+[[ -f $src.out ]] && want_out=$src.out
+if ! diff -u --label expected --label actual "$want_out" "$WORK/stdout"; then
+  echo "FAIL: stdout differs"; fail=1
+fi
+if [[ -f $src.err ]]; then
+  while IFS= read -r pattern; do
+    [[ -z $pattern ]] && continue
+    if ! grep -Eq -- "$pattern" "$WORK/stderr"; then
+      echo "FAIL: stderr does not match: $pattern"; fail=1
+    fi
+  done < "$src.err"
+fi
+if [[ $fail != 0 ]]; then
+  echo "--- stderr:"; cat "$WORK/stderr"
+  exit 1
+fi

@@ -1,0 +1,36 @@
+;; A trap prints one line naming its kind and exits with status 205;
+;; output written before it is not lost.
+(module
+  (import "dagger" "open" (func $open (param i32 i32) (result i32)))
+  (import "dagger" "close" (func $close (param i32) (result i32)))
+  (import "dagger" "read" (func $read (param i32 i32 i32) (result i32)))
+  (import "dagger" "write" (func $write (param i32 i32 i32) (result i32)))
+  (import "dagger" "flush" (func $flush (param i32) (result i32)))
+  (global $out (mut i32) (i32.const -1))
+  ;; print helpers: $say writes [ptr, ptr+len) to stdout://, $num a signed
+  ;; decimal and a newline (scratch digits at 900..920)
+  (data (i32.const 880) "stdout://")
+  (func $say (param $p i32) (param $n i32)
+    (if (i32.lt_s (global.get $out) (i32.const 0))
+      (then (global.set $out (call $open (i32.const 880) (i32.const 9)))))
+    (drop (call $write (global.get $out) (local.get $p) (local.get $n))))
+  (func $num (param $v i32) (local $i i32) (local $neg i32)
+    (local.set $i (i32.const 920))
+    (i32.store8 (local.get $i) (i32.const 10))
+    (if (i32.lt_s (local.get $v) (i32.const 0))
+      (then (local.set $neg (i32.const 1)) (local.set $v (i32.sub (i32.const 0) (local.get $v)))))
+    (loop $d
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (i32.store8 (local.get $i) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
+      (local.set $v (i32.div_u (local.get $v) (i32.const 10)))
+      (br_if $d (local.get $v)))
+    (if (local.get $neg) (then
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (i32.store8 (local.get $i) (i32.const 45))))
+    (call $say (local.get $i) (i32.sub (i32.const 921) (local.get $i))))
+  (memory 1)
+  (data (i32.const 0) "before\n")
+  (func (export "dagger_main") (result i32)
+    (call $say (i32.const 0) (i32.const 7))
+    (drop (i32.trunc_f32_s (f32.const nan)))
+    (i32.const 0)))
