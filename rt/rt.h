@@ -107,4 +107,63 @@ int dagger_policy_check(const dagger_rt *rt, const dagger_url *url);
  * writes. DAGGER_OK or -DAGGER_IO. */
 int dagger_write_all(int fd, const uint8_t *buf, size_t len);
 
+/* ---- file.c: file:// streams inside the jail ---------------------------
+ * How a jail path is resolved: by openat2(2), where the kernel itself
+ * refuses escapes and symbolic links, or by a walk of openat(2) calls, one
+ * component at a time with O_NOFOLLOW (kernels before 5.6, seccomp filters
+ * that hide openat2). AUTO tries openat2 and falls back on ENOSYS. */
+typedef enum dagger_resolver {
+  DAGGER_RESOLVE_AUTO,
+  DAGGER_RESOLVE_OPENAT2,
+  DAGGER_RESOLVE_WALK,
+} dagger_resolver;
+/* Process-wide choice, for tests and fuzzers (the default is AUTO). */
+void dagger_file_set_resolver(dagger_resolver how);
+/* Percent-decodes a file URL path and rewrites it relative to the jail:
+ * "/a/./b" -> "a/b". Returns the length, or a negated error: ".." anywhere
+ * -> NOT_PERMITTED; the jail root or a trailing '/' (a directory) ->
+ * UNSUPPORTED; a bad escape, %00 or an over-long path -> BAD_URL_INPUT. */
+long dagger_jail_path(dagger_str path, char *out, size_t size);
+/* Opens `rel` (from dagger_jail_path) below the directory jail_fd with
+ * open(2) flags; symbolic links anywhere are refused. Returns a host
+ * descriptor or a negated error. */
+int dagger_jail_open(int jail_fd, const char *rel, int flags,
+                     dagger_resolver how);
+
+/* ---- random.c ---------------------------------------------------------- */
+/* Fills buf from the kernel's getrandom(2), retrying until full: the source
+ * used when the runtime is built without libsodium. DAGGER_OK or -IO. */
+int dagger_random_os(uint8_t *buf, size_t len);
+
+/* ---- http.c: the strict parser of the request a module writes ----------
+ * The message must be: METHOD SP target SP "HTTP/1.1" CRLF, header lines
+ * "name: value" CRLF, CRLF, then exactly Content-Length bytes of body. The
+ * views point into the parsed message. */
+typedef struct dagger_http_request {
+  dagger_str method;
+  dagger_str target;  /* origin-form "/..." or the absolute URL */
+  dagger_str headers; /* the header lines, each ending CRLF */
+  dagger_str body;
+  dagger_str host; /* the Host header's value, if has_host */
+  bool has_host;
+} dagger_http_request;
+#define DAGGER_HTTP_REQUEST_MAX (1u << 20) /* request line+headers+body */
+/* DAGGER_OK or DAGGER_BAD_URL_INPUT. Needs no libcurl. */
+int dagger_http_parse_request(const uint8_t *msg, size_t len,
+                              dagger_http_request *out);
+
+/* ---- policy.c (continued): the normal form rules are matched on --------
+ * Writes the normal form of url into out (NUL-terminated): scheme and host
+ * lower-cased, userinfo dropped, default port removed, IP literals in
+ * canonical form, unreserved escapes decoded, dot segments resolved.
+ * Returns its length, or -1 when the URL has no safe normal form. */
+long dagger_policy_normalise(const dagger_url *url, char *out, size_t size);
+/* 1 when the rule names the URL, 0 when not, -1 when the rule is invalid
+ * or the URL has no normal form and a prefix rule of its scheme cannot be
+ * decided. */
+int dagger_policy_rule_match(const char *rule, const dagger_url *url);
+/* DAGGER_OK when `rule` is a valid rule, else DAGGER_BAD_URL (for the
+ * driver, to reject a bad --allow/--deny at compile time). */
+int dagger_policy_rule_check(const char *rule);
+
 #endif
