@@ -1,0 +1,448 @@
+/* dagger-interp: runs a Dagger module under wabt's interpreter library, on
+ * the very runtime (daggerrt) that compiled programs link, so that streams,
+ * error codes, trap reports and exit statuses are the same in both modes.
+ *
+ *   dagger-interp [OPTIONS] MODULE.wasm|MODULE.wat [ARGS...]
+ *
+ * Pipeline: read the file; a text module (anything not starting with the
+ * "\0asm" magic) is parsed and validated in-process by libwabt's WAT parser
+ * and written to a binary, so that every later stage sees the exact bytes
+ * the interpreter runs. (In-process rather than spawning wat2wasm: libwabt
+ * is linked anyway, it is the same wabt version, and there is no temporary
+ * file and no PATH lookup.) Then the compiler library's reader and ABI check
+ * give the same diagnostics daggercc gives; then wabt reads, validates,
+ * links (one HostFunc per import, bound by the ABI check) and instantiates
+ * the module, and the entry export is called.
+ *
+ * The runtime reads the guest memory view through two pointers at every
+ * call. wabt keeps a memory in a std::vector that memory.grow may move, so
+ * each host function refreshes that view (HostEnv) before calling into the
+ * runtime; nothing is cached across calls but the Memory object itself.
+ *
+ * A wabt Trap carries only a message; trap_kind() maps its prefix to a
+ * dagger_trap. The messages were taken from wabt 1.0.32 (interp.cc,
+ * interp-math.h) and checked against this machine's libwabt by
+ * tests/interp/. */
+#include <cerrno>
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wabt/binary-reader.h"
+#include "wabt/binary-writer.h"
+#include "wabt/cast.h"
+#include "wabt/error.h"
+#include "wabt/feature.h"
+#include "wabt/interp/binary-reader-interp.h"
+#include "wabt/interp/interp.h"
+#include "wabt/ir.h"
+#include "wabt/stream.h"
+#include "wabt/validator.h"
+#include "wabt/wast-lexer.h"
+#include "wabt/wast-parser.h"
+
+extern "C" {
+#include "compiler.h"
+}
+#include "dagger/runtime.h"
+
+namespace {
+
+namespace interp = wabt::interp;
+
+const char kTool[] = "dagger-interp";
+
+// ---- diagnostics -----------------------------------------------------------
+
+__attribute__((format(printf, 2, 3))) void fail(const char *path,
+                                                const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  std::fprintf(stderr, "%s: %s: ", kTool, path);
+  std::vfprintf(stderr, fmt, ap);
+  std::fputc('\n', stderr);
+  va_end(ap);
+}
+
+void print_errors(const char *path, const wabt::Errors &errors,
+                  wabt::Location::Type type) {
+  for (const wabt::Error &e : errors) {
+    const char *level =
+        e.error_level == wabt::ErrorLevel::Warning ? "warning: " : "";
+    if (type == wabt::Location::Type::Text)
+      std::fprintf(stderr, "%s: %s:%d:%d: %s%s\n", kTool, path, e.loc.line,
+                   e.loc.first_column, level, e.message.c_str());
+    else
+      std::fprintf(stderr, "%s: %s: at byte 0x%zx: %s%s\n", kTool, path,
+                   e.loc.offset, level, e.message.c_str());
+  }
+}
+
+// ---- loading ---------------------------------------------------------------
+
+bool read_file(const char *path, std::vector<uint8_t> &out) {
+  FILE *f = std::fopen(path, "rb");
+  if (!f) {
+    fail(path, "cannot open: %s", std::strerror(errno));
+    return false;
+  }
+  uint8_t chunk[65536];
+  size_t n;
+  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0)
+    out.insert(out.end(), chunk, chunk + n);
+  bool ok = !std::ferror(f);
+  if (!ok)
+    fail(path, "cannot read: %s", std::strerror(errno));
+  std::fclose(f);
+  return ok;
+}
+
+bool is_binary(const std::vector<uint8_t> &buf) {
+  return buf.size() >= 4 && std::memcmp(buf.data(), "\0asm", 4) == 0;
+}
+
+// Parses and validates WAT text, writes the module as a binary into `wasm`.
+bool wat_to_wasm(const char *path, const std::vector<uint8_t> &text,
+                 const wabt::Features &features, std::vector<uint8_t> &wasm) {
+  wabt::Errors errors;
+  std::unique_ptr<wabt::WastLexer> lexer = wabt::WastLexer::CreateBufferLexer(
+      path, text.data(), text.size(), &errors);
+  std::unique_ptr<wabt::Module> module;
+  wabt::WastParseOptions parse_options(features);
+  wabt::Result r =
+      wabt::ParseWatModule(lexer.get(), &module, &errors, &parse_options);
+  if (wabt::Succeeded(r))
+    r = wabt::ValidateModule(module.get(), &errors,
+                             wabt::ValidateOptions(features));
+  if (wabt::Succeeded(r)) {
+    wabt::MemoryStream stream;
+    wabt::WriteBinaryOptions options(features, true, false, false);
+    r = wabt::WriteBinaryModule(&stream, module.get(), options);
+    wasm = std::move(stream.output_buffer().data);
+  }
+  print_errors(path, errors, wabt::Location::Type::Text);
+  if (wabt::Failed(r) && errors.empty())
+    fail(path, "cannot convert the text module to a binary");
+  return wabt::Succeeded(r);
+}
+
+// The compiler library's view: the same diagnostics daggercc gives.
+bool check_abi(const char *path, const std::vector<uint8_t> &wasm,
+               dgc_module *m, dgc_abi *abi) {
+  dgc_diag d;
+  if (dgc_read_module(wasm.data(), wasm.size(), m, &d) != 0) {
+    fail(path, "%s", d.msg);
+    return false;
+  }
+  if (dgc_check_abi(m, abi, &d) != 0) {
+    fail(path, "%s", d.msg);
+    return false;
+  }
+  return true;
+}
+
+bool read_interp(const char *path, const std::vector<uint8_t> &wasm,
+                 const wabt::Features &features, interp::ModuleDesc *desc) {
+  wabt::Errors errors;
+  wabt::ReadBinaryOptions options(features, nullptr, false, true, false);
+  wabt::Result r = interp::ReadBinaryInterp(path, wasm.data(), wasm.size(),
+                                            options, &errors, desc);
+  print_errors(path, errors, wabt::Location::Type::Binary);
+  if (wabt::Failed(r) && errors.empty())
+    fail(path, "wabt cannot load the module");
+  return wabt::Succeeded(r);
+}
+
+// ---- host functions --------------------------------------------------------
+
+// What the host functions share: the runtime and the mirror of the guest
+// memory that the runtime's dagger_memory points at.
+struct HostEnv {
+  dagger_rt *rt = nullptr;
+  bool has_memory = false;          // the module defines or imports one
+  interp::Memory *memory = nullptr; // owned by the store; found lazily
+  uint8_t *base = nullptr;
+  uint32_t pages = 0;
+};
+
+// A defined memory exists only once instantiation has begun (a start
+// function may already call the host), so it is taken from the calling
+// instance at the first call. There is one instance and one memory.
+interp::Memory *caller_memory(interp::Thread &thread) {
+  interp::Instance *inst = thread.GetCallerInstance();
+  if (!inst || inst->memories().empty())
+    return nullptr;
+  return thread.store().UnsafeGet<interp::Memory>(inst->memories()[0]).get();
+}
+
+// Before every call: memory.grow may have resized (and moved) the buffer.
+inline void refresh_view(HostEnv &env, interp::Thread &thread) {
+  if (!env.memory) {
+    if (!env.has_memory || !(env.memory = caller_memory(thread)))
+      return;
+  }
+  env.base = env.memory->UnsafeData();
+  env.pages = static_cast<uint32_t>(env.memory->PageSize());
+}
+
+int32_t dispatch(dagger_rt *rt, dgc_call call, const interp::Values &a) {
+  switch (call) {
+  case DGC_CALL_OPEN:
+    return dagger_open(rt, a[0].Get<uint32_t>(), a[1].Get<uint32_t>());
+  case DGC_CALL_CLOSE:
+    return dagger_close(rt, a[0].Get<int32_t>());
+  case DGC_CALL_READ:
+    return dagger_read(rt, a[0].Get<int32_t>(), a[1].Get<uint32_t>(),
+                       a[2].Get<uint32_t>());
+  case DGC_CALL_WRITE:
+    return dagger_write(rt, a[0].Get<int32_t>(), a[1].Get<uint32_t>(),
+                        a[2].Get<uint32_t>());
+  case DGC_CALL_FLUSH:
+    return dagger_flush(rt, a[0].Get<int32_t>());
+  }
+  return -DAGGER_UNSUPPORTED;
+}
+
+// The callback captures two words, which std::function stores inline: no
+// allocation per call on our side.
+interp::HostFunc::Callback host_callback(HostEnv *env, dgc_call call) {
+  return [env, call](interp::Thread &thread, const interp::Values &args,
+                     interp::Values &results, interp::Trap::Ptr *) {
+    refresh_view(*env, thread);
+    results[0] = interp::Value::Make(dispatch(env->rt, call, args));
+    return wabt::Result::Ok;
+  };
+}
+
+// One extern per import, in import order: a HostFunc per function import as
+// the ABI check bound it, a fresh Memory for an imported memory. `keep`
+// holds them rooted until the instance references them.
+bool bind_imports(const char *path, interp::Store &store,
+                  const interp::Module &module, const dgc_abi &abi,
+                  HostEnv &env, interp::RefVec &imports,
+                  std::vector<interp::Extern::Ptr> &keep) {
+  uint32_t next = 0;
+  for (const interp::ImportType &imp : module.import_types()) {
+    interp::Extern::Ptr ext;
+    if (auto *ft = wabt::dyn_cast<interp::FuncType>(imp.type.get())) {
+      if (next >= abi.nbindings || imp.module != abi.bindings[next].module ||
+          imp.name != abi.bindings[next].name)
+        break;
+      ext = interp::HostFunc::New(
+          store, *ft, host_callback(&env, abi.bindings[next++].call));
+    } else if (auto *mt = wabt::dyn_cast<interp::MemoryType>(imp.type.get())) {
+      interp::Memory::Ptr mem = interp::Memory::New(store, *mt);
+      env.memory = mem.get();
+      ext = mem;
+    } else {
+      break;
+    }
+    imports.push_back(ext.ref());
+    keep.push_back(std::move(ext));
+  }
+  if (imports.size() == module.import_types().size())
+    return true;
+  fail(path, "internal error: imports disagree with the ABI check");
+  return false;
+}
+
+// ---- traps -----------------------------------------------------------------
+
+// wabt 1.0.32's trap messages, by prefix. wasm2c reports every failed
+// call_indirect (index out of range, null entry, type mismatch) as one kind,
+// and an out-of-range table.get/set/init/copy/fill as out of bounds.
+const struct {
+  const char *prefix;
+  dagger_trap kind;
+} kTrapMessages[] = {
+    {"unreachable executed", DAGGER_TRAP_UNREACHABLE},
+    {"out of bounds memory access", DAGGER_TRAP_OUT_OF_BOUNDS},
+    {"out of bounds table access", DAGGER_TRAP_OUT_OF_BOUNDS},
+    {"integer overflow", DAGGER_TRAP_INT_OVERFLOW},
+    {"integer divide by zero", DAGGER_TRAP_DIV_BY_ZERO},
+    {"invalid conversion to integer", DAGGER_TRAP_INVALID_CONVERSION},
+    {"indirect call signature mismatch", DAGGER_TRAP_INDIRECT_CALL},
+    {"undefined table index", DAGGER_TRAP_INDIRECT_CALL},
+    {"uninitialized table element", DAGGER_TRAP_INDIRECT_CALL},
+    {"call stack exhausted", DAGGER_TRAP_EXHAUSTION},
+    {"uncaught exception", DAGGER_TRAP_EXCEPTION},
+};
+
+dagger_trap trap_kind(std::string_view msg) {
+  for (const auto &t : kTrapMessages)
+    if (msg.substr(0, std::strlen(t.prefix)) == t.prefix)
+      return t.kind;
+  return DAGGER_TRAP_OTHER;
+}
+
+// The runtime's report (flush, one line, status); a message we do not know
+// is also shown verbatim, since it may be a fault of this tool.
+int report_trap(const char *path, HostEnv &env, const interp::Trap::Ptr &trap) {
+  std::string msg = trap ? trap->message() : std::string("(no message)");
+  dagger_trap kind = trap_kind(msg);
+  int status = dagger_trap_report(env.rt, kind);
+  if (kind == DAGGER_TRAP_OTHER)
+    fail(path, "wabt trap: %s", msg.c_str());
+  return status;
+}
+
+// ---- running ---------------------------------------------------------------
+
+interp::Func::Ptr find_entry(interp::Store &store, const interp::Module &module,
+                             const interp::Instance &inst, const char *name) {
+  const std::vector<interp::ExportType> &exports = module.export_types();
+  for (size_t i = 0; i < exports.size(); i++)
+    if (exports[i].name == name &&
+        exports[i].type->kind == wabt::ExternalKind::Func)
+      return store.UnsafeGet<interp::Func>(inst.exports()[i]);
+  return {};
+}
+
+// Link, instantiate (the start function runs here), call the entry.
+// Returns the process exit status.
+int execute(const char *path, const wabt::Features &features,
+            interp::ModuleDesc desc, const dgc_abi &abi, HostEnv &env) {
+  interp::Store store(features);
+  interp::Module::Ptr module = interp::Module::New(store, std::move(desc));
+  interp::RefVec imports;
+  std::vector<interp::Extern::Ptr> keep;
+  if (!bind_imports(path, store, *module, abi, env, imports, keep))
+    return 1;
+  interp::Trap::Ptr trap;
+  interp::Instance::Ptr inst =
+      interp::Instance::Instantiate(store, module.ref(), imports, &trap);
+  if (!inst)
+    return report_trap(path, env, trap);
+  interp::Func::Ptr entry = find_entry(store, *module, *inst, abi.entry);
+  if (!entry) {
+    fail(path, "internal error: no function export %s", abi.entry);
+    return 1;
+  }
+  interp::Thread thread(store);
+  interp::Values params, results;
+  if (wabt::Failed(entry->Call(thread, params, results, &trap)))
+    return report_trap(path, env, trap);
+  if (abi.entry_kind == DGC_ENTRY_I32 && results.size() == 1)
+    return results[0].Get<int32_t>();
+  return 0;
+}
+
+// The name the runtime uses in its diagnostics: the module's file name
+// without .wasm/.wat, as a compiled program's would be ("hello: trap: ...").
+std::string program_name(const char *path) {
+  std::string name(path);
+  for (const char *ext : {".wasm", ".wat"}) {
+    size_t n = std::strlen(ext);
+    if (name.size() > n && name.compare(name.size() - n, n, ext) == 0)
+      return name.substr(0, name.size() - n);
+  }
+  return name;
+}
+
+int run(const char *path, const wabt::Features &features,
+        interp::ModuleDesc desc, const dgc_abi &abi) {
+  std::string program = program_name(path);
+  dagger_config cfg;
+  dagger_config_default(&cfg);
+  cfg.program = program.c_str();
+  HostEnv env;
+  env.rt = dagger_rt_new(&cfg);
+  if (!env.rt) {
+    fail(path, "out of memory");
+    return 1;
+  }
+  env.has_memory = abi.memory != dgc_abi::DGC_MEM_NONE;
+  dagger_rt_set_memory(
+      env.rt, dagger_memory{&env.base, &env.pages, WABT_BIG_ENDIAN ? 1 : 0});
+  int status;
+  try {
+    status = execute(path, features, std::move(desc), abi, env);
+  } catch (const std::bad_alloc &) {
+    // wabt grows its value stack and memories with std::vector.
+    status = dagger_trap_report(env.rt, DAGGER_TRAP_EXHAUSTION);
+    fail(path, "host memory exhausted");
+  }
+  dagger_rt_free(env.rt);
+  return status;
+}
+
+int load_and_run(const char *path) {
+  wabt::Features features;
+  std::vector<uint8_t> file, text_wasm;
+  if (!read_file(path, file))
+    return 1;
+  if (!is_binary(file) && !wat_to_wasm(path, file, features, text_wasm))
+    return 1;
+  const std::vector<uint8_t> &wasm = is_binary(file) ? file : text_wasm;
+  dgc_module m;
+  dgc_abi abi;
+  std::memset(&m, 0, sizeof m);
+  std::memset(&abi, 0, sizeof abi);
+  int status = 1;
+  interp::ModuleDesc desc;
+  if (check_abi(path, wasm, &m, &abi) &&
+      read_interp(path, wasm, features, &desc))
+    status = run(path, features, std::move(desc), abi);
+  dgc_abi_free(&abi);
+  dgc_module_free(&m);
+  return status;
+}
+
+// ---- command line ----------------------------------------------------------
+
+void usage(FILE *f) {
+  std::fprintf(
+      f,
+      "usage: %s [OPTIONS] MODULE.wasm|MODULE.wat [ARGS...]\n"
+      "Runs a Dagger WebAssembly module under wabt's interpreter, with the\n"
+      "same runtime, streams, trap reports and exit statuses as a program\n"
+      "compiled by daggercc. The module's entry result is the exit status;\n"
+      "a trap exits with %d + its kind. A file not starting with the\n"
+      "binary magic is read as WebAssembly text. ARGS belong to the module.\n"
+      "\n"
+      "options (before MODULE only):\n"
+      "  -h, --help     show this text\n"
+      "      --version  show the version\n"
+      "  --             end of options\n"
+      "\n"
+      "environment: DAGGER_ROOT  jail directory of file:/// URLs\n"
+      "             (default: the current directory)\n",
+      kTool, DAGGER_TRAP_EXIT_BASE);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  int i = 1;
+  for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+    std::string_view opt = argv[i];
+    if (opt == "--") {
+      i++;
+      break;
+    }
+    if (opt == "-h" || opt == "--help") {
+      usage(stdout);
+      return 0;
+    }
+    if (opt == "--version") {
+      std::printf("%s (daggercc) %s, wabt %s interpreter\n", kTool,
+                  DAGGER_VERSION, WABT_VERSION_STRING);
+      return 0;
+    }
+    std::fprintf(stderr, "%s: unknown option '%s'\n", kTool, argv[i]);
+    usage(stderr);
+    return 2;
+  }
+  if (i >= argc) {
+    std::fprintf(stderr, "%s: no module given\n", kTool);
+    usage(stderr);
+    return 2;
+  }
+  return load_and_run(argv[i]);
+}
