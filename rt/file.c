@@ -1,0 +1,350 @@
+/* file:///path?mode=r|w|a: a regular file inside the jail.
+ *
+ * The jail is a host directory (DAGGER_ROOT, default the current
+ * directory), opened once with O_PATH and used as the root of every lookup.
+ * The URL path is percent-decoded first and then split into components, so
+ * an escape ("%2e%2e", "%2F") means exactly what its decoded text means.
+ * ".." is refused outright, even where it would stay inside: a jail path
+ * names a file by going down only.
+ *
+ * Resolution is left to the kernel so that nothing can change between a
+ * check and the open: openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS
+ * | RESOLVE_NO_MAGICLINKS, or, where that system call is missing, a walk
+ * that opens each directory with O_PATH | O_NOFOLLOW relative to the
+ * descriptor of its parent and checks the descriptor it got (a symbolic
+ * link opened with O_NOFOLLOW | O_PATH is a link, never its target), and
+ * opens the leaf with O_NOFOLLOW. Every symbolic link is refused, even one
+ * that points inside the jail, and even one swapped in while the program
+ * runs. Hard links need no rule: the guest cannot make one, and a hard link
+ * placed in the jail by the user is a file in the jail.
+ *
+ * Only regular files are streams. A directory, FIFO or device answers
+ * -UNSUPPORTED: the leaf is opened O_NONBLOCK so that a FIFO cannot hang
+ * the open, and mode=w truncates only after the check. Reads and writes go
+ * straight to the host descriptor (no buffering here); flush is fsync. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "rt.h"
+
+#ifndef SYS_openat2
+#define SYS_openat2 437 /* the same number on every Linux architecture */
+#endif
+
+/* <linux/openat2.h> is missing from older and cross sysroots. */
+struct open_how_v0 {
+  uint64_t flags, mode, resolve;
+};
+#define RESOLVE_NO_MAGICLINKS_ 0x02
+#define RESOLVE_NO_SYMLINKS_ 0x04
+#define RESOLVE_BENEATH_ 0x08
+
+typedef struct file_stream {
+  dagger_stream hdr;
+  int fd;
+  char mode; /* 'r', 'w' or 'a' */
+} file_stream;
+
+static dagger_resolver resolver = DAGGER_RESOLVE_AUTO;
+static bool openat2_missing; /* set once openat2 answered ENOSYS */
+
+void dagger_file_set_resolver(dagger_resolver how) {
+  resolver = how;
+}
+
+/* Negated dagger_error for an errno of open(2) and friends. */
+static int open_error(int e) {
+  switch (e) {
+  case ENOENT:
+  case ENOTDIR:
+    return -DAGGER_NOT_FOUND;
+  case EACCES:
+  case EPERM:
+  case ELOOP: /* a symbolic link */
+  case EXDEV: /* an escape seen by RESOLVE_BENEATH */
+  case EROFS:
+    return -DAGGER_NOT_PERMITTED;
+  case EISDIR:
+  case ENXIO: /* a FIFO without reader, a device without driver */
+  case ENODEV:
+  case ETXTBSY:
+    return -DAGGER_UNSUPPORTED;
+  case ENAMETOOLONG:
+    return -DAGGER_BAD_URL_INPUT;
+  default:
+    return -DAGGER_IO;
+  }
+}
+
+/* Appends one decoded component to out, applying the jail's rules. */
+static long add_component(const char *c, size_t n, char *out, size_t o,
+                          size_t size) {
+  if (n == 0 || (n == 1 && c[0] == '.'))
+    return (long)o; /* "a//b" and "a/./b" are "a/b", as in POSIX */
+  if (n == 2 && c[0] == '.' && c[1] == '.')
+    return -DAGGER_NOT_PERMITTED;
+  if (o + (o > 0) + n + 1 > size)
+    return -DAGGER_BAD_URL_INPUT;
+  if (o > 0)
+    out[o++] = '/';
+  memcpy(out + o, c, n);
+  out[o + n] = '\0';
+  return (long)(o + n);
+}
+
+long dagger_jail_path(dagger_str path, char *out, size_t size) {
+  char decoded[PATH_MAX];
+  long n = dagger_pct_decode(path, decoded, sizeof decoded);
+  if (n < 0)
+    return n;
+  if (n == 0 || decoded[0] != '/')
+    return -DAGGER_BAD_URL_INPUT;
+  if (decoded[n - 1] == '/')
+    return -DAGGER_UNSUPPORTED; /* names a directory (or the root) */
+  long o = 0;
+  const char *p = decoded + 1, *end = decoded + n;
+  while (p < end) {
+    const char *slash = memchr(p, '/', (size_t)(end - p));
+    const char *stop = slash ? slash : end;
+    o = add_component(p, (size_t)(stop - p), out, (size_t)o, size);
+    if (o < 0)
+      return o;
+    p = stop + 1;
+  }
+  return o > 0 ? o : -DAGGER_UNSUPPORTED; /* "/." is the root */
+}
+
+/* openat2 below jail_fd; returns a descriptor or -errno. */
+static int open_openat2(int jail_fd, const char *rel, int flags) {
+  struct open_how_v0 how = {
+      .flags = (uint64_t)flags,
+      .mode = (flags & O_CREAT) ? 0666 : 0,
+      .resolve =
+          RESOLVE_BENEATH_ | RESOLVE_NO_SYMLINKS_ | RESOLVE_NO_MAGICLINKS_,
+  };
+  for (int tries = 0;; tries++) {
+    long fd = syscall(SYS_openat2, jail_fd, rel, &how, sizeof how);
+    if (fd >= 0)
+      return (int)fd;
+    /* EAGAIN: a rename raced the lookup; the kernel asks for a retry. */
+    if ((errno != EAGAIN || tries >= 16) && errno != EINTR)
+      return -errno;
+  }
+}
+
+static int openat_retry(int dir, const char *name, int flags, mode_t mode) {
+  int fd;
+  do
+    fd = openat(dir, name, flags, mode);
+  while (fd < 0 && errno == EINTR);
+  return fd < 0 ? -errno : fd;
+}
+
+/* Opens one directory component below dir, refusing links and
+ * non-directories by looking at what was actually opened. */
+static int walk_step(int dir, const char *name) {
+  int fd = openat_retry(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+  if (fd < 0)
+    return fd;
+  struct stat st;
+  int err = 0;
+  if (fstat(fd, &st) != 0)
+    err = -errno;
+  else if (S_ISLNK(st.st_mode))
+    err = -ELOOP;
+  else if (!S_ISDIR(st.st_mode))
+    err = -ENOTDIR;
+  if (err) {
+    close(fd);
+    return err;
+  }
+  return fd;
+}
+
+/* The fallback: one openat per component; returns a descriptor or -errno.
+ * rel has no "..", "." or empty components (dagger_jail_path). */
+static int open_walk(int jail_fd, const char *rel, int flags) {
+  char buf[PATH_MAX];
+  size_t n = strlen(rel);
+  if (n >= sizeof buf)
+    return -ENAMETOOLONG;
+  memcpy(buf, rel, n + 1);
+  int dir = jail_fd;
+  char *name = buf, *slash;
+  while ((slash = strchr(name, '/')) != NULL) {
+    *slash = '\0';
+    int next = walk_step(dir, name);
+    if (dir != jail_fd)
+      close(dir);
+    if (next < 0)
+      return next;
+    dir = next;
+    name = slash + 1;
+  }
+  int fd = openat_retry(dir, name, flags | O_NOFOLLOW, 0666);
+  if (dir != jail_fd)
+    close(dir);
+  return fd;
+}
+
+int dagger_jail_open(int jail_fd, const char *rel, int flags,
+                     dagger_resolver how) {
+  int fd = -ENOSYS;
+  if (how != DAGGER_RESOLVE_WALK &&
+      !(how == DAGGER_RESOLVE_AUTO && openat2_missing)) {
+    fd = open_openat2(jail_fd, rel, flags);
+    if (fd == -ENOSYS && how == DAGGER_RESOLVE_AUTO)
+      openat2_missing = true;
+  }
+  if (fd == -ENOSYS && how != DAGGER_RESOLVE_OPENAT2)
+    fd = open_walk(jail_fd, rel, flags);
+  return fd >= 0 ? fd : open_error(-fd);
+}
+
+/* The jail directory, opened on first use. */
+static int jail_fd(dagger_rt *rt) {
+  if (rt->jail_fd >= 0)
+    return rt->jail_fd;
+  const char *root = rt->jail_root ? rt->jail_root : ".";
+  int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    dagger_rt_diag(rt, "file: cannot open the jail %s: %s", root, strerror(e));
+    return e == ENOENT ? -DAGGER_NOT_FOUND : -DAGGER_IO;
+  }
+  rt->jail_fd = fd;
+  return fd;
+}
+
+/* open(2) flags for the mode option; 0 on a bad or repeated option. */
+static int mode_flags(const dagger_url *url, char *mode) {
+  static const char *const keys[] = {"mode", NULL};
+  char val[4];
+  if (dagger_url_query_only(url, keys) != DAGGER_OK)
+    return 0;
+  /* "mode=r&mode=w" is ambiguous: refuse it rather than pick one. */
+  const char *q = url->query.p, *end = q + url->query.n;
+  int seen = 0;
+  for (const char *p = q; p < end; p++)
+    if ((p == q || p[-1] == '&') && (size_t)(end - p) >= 4 &&
+        memcmp(p, "mode", 4) == 0 &&
+        (p + 4 == end || p[4] == '=' || p[4] == '&'))
+      seen++;
+  int r = dagger_url_query_get(url, "mode", val, sizeof val);
+  if (seen > 1 || r < 0)
+    return 0;
+  *mode = r == 0 ? 'r' : val[0];
+  if (r == 1 && (val[0] == '\0' || val[1] != '\0'))
+    return 0;
+  int common = O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+  switch (*mode) {
+  case 'r':
+    return common | O_RDONLY;
+  case 'w':
+    return common | O_WRONLY | O_CREAT;
+  case 'a':
+    return common | O_WRONLY | O_CREAT | O_APPEND;
+  default:
+    return 0;
+  }
+}
+
+/* Makes a freshly opened descriptor a stream: regular files only. */
+static int check_opened(int fd, char mode) {
+  struct stat st;
+  if (fstat(fd, &st) != 0)
+    return -DAGGER_IO;
+  if (!S_ISREG(st.st_mode))
+    return -DAGGER_UNSUPPORTED;
+  if (mode == 'w' && ftruncate(fd, 0) != 0)
+    return open_error(errno);
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)
+    return -DAGGER_IO;
+  return DAGGER_OK;
+}
+
+static int file_open(dagger_rt *rt, const dagger_url *url,
+                     dagger_stream **out) {
+  char mode, rel[PATH_MAX];
+  if (url->authority.n != 0) /* file://host/... names another machine */
+    return DAGGER_BAD_URL_INPUT;
+  int flags = mode_flags(url, &mode);
+  if (flags == 0)
+    return DAGGER_BAD_URL_INPUT;
+  long n = dagger_jail_path(url->path, rel, sizeof rel);
+  if (n < 0)
+    return (int)-n;
+  int jfd = jail_fd(rt);
+  if (jfd < 0)
+    return -jfd;
+  int fd = dagger_jail_open(jfd, rel, flags, resolver);
+  if (fd < 0)
+    return -fd;
+  int err = check_opened(fd, mode);
+  file_stream *s = err ? NULL : calloc(1, sizeof *s);
+  if (!s) {
+    close(fd);
+    return err ? -err : DAGGER_IO;
+  }
+  s->fd = fd;
+  s->mode = mode;
+  *out = &s->hdr;
+  return DAGGER_OK;
+}
+
+static int64_t file_read(dagger_stream *st, uint8_t *buf, size_t len) {
+  file_stream *s = (file_stream *)st;
+  if (s->mode != 'r')
+    return -DAGGER_UNSUPPORTED;
+  for (;;) {
+    ssize_t n = read(s->fd, buf, len);
+    if (n >= 0)
+      return n;
+    if (errno != EINTR)
+      return -DAGGER_IO;
+  }
+}
+
+static int64_t file_write(dagger_stream *st, const uint8_t *buf, size_t len) {
+  file_stream *s = (file_stream *)st;
+  if (s->mode == 'r')
+    return -DAGGER_UNSUPPORTED;
+  int err = dagger_write_all(s->fd, buf, len);
+  return err ? err : (int64_t)len;
+}
+
+static int file_flush(dagger_stream *st) {
+  file_stream *s = (file_stream *)st;
+  if (s->mode == 'r')
+    return 0;
+  /* EINVAL/EROFS: the file system has nothing to sync (not an error). */
+  if (fsync(s->fd) != 0 && errno != EINVAL && errno != EROFS)
+    return -DAGGER_IO;
+  return 0;
+}
+
+static int file_close(dagger_stream *st) {
+  file_stream *s = (file_stream *)st;
+  /* close(2) may report a failed deferred write (NFS); the descriptor is
+   * released either way, so EINTR is not retried. */
+  int r = close(s->fd);
+  free(s);
+  return r != 0 && errno != EINTR ? -DAGGER_IO : 0;
+}
+
+const dagger_scheme dagger_scheme_file = {
+    .name = "file",
+    .open = file_open,
+    .read = file_read,
+    .write = file_write,
+    .flush = file_flush,
+    .close = file_close,
+};
