@@ -250,13 +250,17 @@ void dgc_kill_child(int sig);
  * and from atexit) unless dgc_tmp_keep was called for it. */
 /* Creates a private directory under tmpdir (NULL: /tmp). */
 int dgc_tmp_dir(const char *tmpdir, char **path, dgc_diag *d);
-/* dir/name, registered for removal; NULL when out of memory. */
+/* dir/name, registered for removal; NULL when out of memory. The paths
+ * these return belong to the registry. */
 char *dgc_tmp_path(const char *dir, const char *name);
 /* Creates an empty file named like `near` (same directory) with a unique
  * suffix: the output is linked there, then renamed onto `near`. */
 int dgc_tmp_beside(const char *near, char **path, dgc_diag *d);
 void dgc_tmp_keep(const char *path);
 void dgc_tmp_cleanup(void);
+/* Cleans up, then empties the registry and frees its paths (not from a
+ * signal handler). */
+void dgc_tmp_reset(void);
 
 /* ---- build.c: compile one module into one executable ------------------ */
 typedef struct dgc_options {
@@ -265,7 +269,7 @@ typedef struct dgc_options {
   int opt_level;      /* 0..3 */
   const char *emit_c; /* directory to keep the generated C in, or NULL */
   dgc_policy policy;
-  const char *memcheck; /* strategy name, NULL: the default */
+  const char *memcheck;             /* strategy name, NULL: the default */
   const char *cc, *cflags, *tmpdir; /* from the environment, or NULL */
   const char *libdir, *incdir;      /* the runtime */
   bool verbose;                     /* print every command before it runs */

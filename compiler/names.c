@@ -1,0 +1,134 @@
+/* wasm2c 1.0.32's naming: the one place that knows how wasm2c names the C
+ * symbols, files and struct fields it generates. Newer wabt (1.0.33+)
+ * renamed everything (w2c_ prefixes, wasm2c_<mod>_instantiate); a port to it
+ * changes this file and the DGC_W2C_* macros in compiler.h only.
+ *
+ * Measured on 1.0.32 (compiler/tests check it again against wasm2c):
+ *  - a name X becomes "Z_" + mangle(X); mangle keeps [A-Za-z0-9_] except 'Z'
+ *    and writes every other byte as 'Z' + two upper-case hex digits, so a
+ *    literal 'Z' becomes "Z5A";
+ *  - an imported function or memory: Z_<module>Z_<name>, whose first
+ *    parameter is a struct Z_<module>_instance_t * the host defines;
+ *  - instantiate takes one such pointer per imported module, in byte order
+ *    of the module names (not in import order);
+ *  - a defined memory is a `wasm_rt_memory_t w2c_<something>;` field of the
+ *    instance struct whose name depends on export and debug names, so it is
+ *    read from the generated header. */
+#include "compiler.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int keeps(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Y') ||
+         (c >= '0' && c <= '9') || c == '_';
+}
+
+char *dgc_mangle(const char *name) {
+  size_t n = 0;
+  char *out, *p;
+
+  for (const char *s = name; *s; s++)
+    n += keeps((unsigned char)*s) ? 1 : 3;
+  out = malloc(n + 1);
+  if (!out)
+    return NULL;
+  p = out;
+  for (const char *s = name; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (keeps(c))
+      *p++ = (char)c;
+    else
+      p += sprintf(p, "Z%02X", c);
+  }
+  *p = '\0';
+  return out;
+}
+
+/* prefix + mangle(a) + middle + mangle(b) + suffix; b may be NULL. */
+static char *join(const char *prefix, const char *a, const char *middle,
+                  const char *b, const char *suffix) {
+  char *ma = dgc_mangle(a), *mb = b ? dgc_mangle(b) : NULL, *out = NULL;
+  size_t n;
+
+  if (ma && (mb || !b)) {
+    n = strlen(prefix) + strlen(ma) + strlen(middle) + (mb ? strlen(mb) : 0) +
+        strlen(suffix) + 1;
+    out = malloc(n);
+    if (out)
+      snprintf(out, n, "%s%s%s%s%s", prefix, ma, middle, mb ? mb : "", suffix);
+  }
+  free(ma);
+  free(mb);
+  return out;
+}
+
+char *dgc_w2c_import(const char *module, const char *name) {
+  return join("Z_", module, "Z_", name, "");
+}
+
+char *dgc_w2c_import_struct(const char *module) {
+  return join("Z_", module, "_instance_t", NULL, "");
+}
+
+char *dgc_w2c_export(const char *name) {
+  return join("Z_", DGC_W2C_MODULE, "Z_", name, "");
+}
+
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t dgc_w2c_import_modules(const dgc_abi *abi, const char **out) {
+  size_t n = 0, k = 0;
+
+  for (uint32_t i = 0; i < abi->nbindings; i++)
+    out[n++] = abi->bindings[i].module;
+  if (abi->memory == DGC_MEM_IMPORTED)
+    out[n++] = abi->memory_module;
+  if (n == 0)
+    return 0;
+  qsort(out, n, sizeof *out, cmp_names);
+  for (size_t i = 1; i < n; i++)
+    if (strcmp(out[i], out[k]) != 0)
+      out[++k] = out[i];
+  return k + 1;
+}
+
+/* The body of `typedef struct NAME {` ... `} NAME;` in header, as [*b, *e). */
+static int instance_body(const char *header, const char **b, const char **e) {
+  const char *open = "typedef struct " DGC_W2C_INSTANCE_T " {";
+  const char *close = "} " DGC_W2C_INSTANCE_T ";";
+
+  *b = strstr(header, open);
+  if (!*b)
+    return -1;
+  *b += strlen(open);
+  *e = strstr(*b, close);
+  return *e ? 0 : -1;
+}
+
+int dgc_w2c_memory_field(const char *header, char *field, size_t size,
+                         dgc_diag *d) {
+  static const char decl[] = "wasm_rt_memory_t w2c_";
+  const char *b, *e, *p, *end;
+
+  if (instance_body(header, &b, &e) != 0)
+    return dgc_fail(d, "wasm2c output: no struct " DGC_W2C_INSTANCE_T);
+  /* Memory 0 is the first field of type wasm_rt_memory_t (not a pointer:
+   * that one is an imported memory). */
+  for (p = strstr(b, decl); p && p < e; p = strstr(p + 1, decl)) {
+    if (p > b && p[-1] != ' ' && p[-1] != '\n')
+      continue;
+    p += strlen(decl) - strlen("w2c_");
+    for (end = p; keeps((unsigned char)*end) || *end == 'Z'; end++)
+      ;
+    if (*end != ';' || (size_t)(end - p) >= size)
+      break;
+    memcpy(field, p, (size_t)(end - p));
+    field[end - p] = '\0';
+    return 0;
+  }
+  return dgc_fail(d, "wasm2c output: no memory field in " DGC_W2C_INSTANCE_T);
+}

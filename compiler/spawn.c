@@ -1,0 +1,309 @@
+/* Running tools and keeping track of temporary files.
+ *
+ * Tools are spawned with argv arrays (posix_spawnp), never through a shell,
+ * and every child's status is checked; a child killed by a signal is
+ * reported by the signal's name.
+ *
+ * Every temporary file and directory is registered as it is created (the
+ * registry of chibicc's driver). dgc_tmp_cleanup removes whatever is still
+ * registered using only async-signal-safe calls, so the driver runs it at
+ * exit and from its SIGINT/SIGTERM handler alike. */
+#include "compiler.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ---- printing commands (-v) ------------------------------------------- */
+
+static bool shell_safe(const char *s) {
+  if (!*s)
+    return false;
+  for (; *s; s++)
+    if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                "0123456789_@%+=:,./-",
+                *s))
+      return false;
+  return true;
+}
+
+static void put_quoted(FILE *out, const char *s) {
+  if (shell_safe(s)) {
+    fputs(s, out);
+    return;
+  }
+  fputc('\'', out);
+  for (; *s; s++) {
+    if (*s == '\'')
+      fputs("'\\''", out);
+    else
+      fputc(*s, out);
+  }
+  fputc('\'', out);
+}
+
+void dgc_print_command(FILE *out, char *const *argv) {
+  for (size_t i = 0; argv[i]; i++) {
+    if (i > 0)
+      fputc(' ', out);
+    put_quoted(out, argv[i]);
+  }
+  fputc('\n', out);
+  fflush(out);
+}
+
+/* ---- running a tool --------------------------------------------------- */
+
+static volatile pid_t running_child;
+
+void dgc_kill_child(int sig) {
+  pid_t pid = running_child;
+  int status;
+
+  if (pid > 0 && kill(pid, sig) == 0)
+    waitpid(pid, &status, 0);
+}
+
+static const char *signal_name(int sig, char *buf, size_t size) {
+  static const struct {
+    int sig;
+    const char *name;
+  } names[] = {
+      {SIGABRT, "SIGABRT"}, {SIGALRM, "SIGALRM"}, {SIGBUS, "SIGBUS"},
+      {SIGFPE, "SIGFPE"},   {SIGHUP, "SIGHUP"},   {SIGILL, "SIGILL"},
+      {SIGINT, "SIGINT"},   {SIGKILL, "SIGKILL"}, {SIGPIPE, "SIGPIPE"},
+      {SIGQUIT, "SIGQUIT"}, {SIGSEGV, "SIGSEGV"}, {SIGTERM, "SIGTERM"},
+      {SIGTRAP, "SIGTRAP"}, {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"},
+      {SIGSYS, "SIGSYS"},
+  };
+
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (names[i].sig == sig)
+      return names[i].name;
+  snprintf(buf, size, "signal %d", sig);
+  return buf;
+}
+
+/* Reads the child's stderr until it closes it. */
+static char *slurp(int fd) {
+  size_t n = 0, cap = 4096;
+  char *buf = malloc(cap), *grown;
+  ssize_t got;
+
+  while (buf) {
+    if (n + 1 == cap) {
+      grown = realloc(buf, cap *= 2);
+      if (!grown)
+        free(buf);
+      buf = grown;
+      continue;
+    }
+    got = read(fd, buf + n, cap - n - 1);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0)
+      break;
+    n += (size_t)got;
+  }
+  if (buf)
+    buf[n] = '\0';
+  return buf;
+}
+
+static int wait_child(pid_t pid, const char *tool, dgc_diag *d) {
+  int status;
+  char buf[32];
+
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      running_child = 0;
+      return dgc_fail(d, "%s: cannot wait: %s", tool, strerror(errno));
+    }
+  }
+  running_child = 0;
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return dgc_fail(d, "%s: killed by %s", tool,
+                    signal_name(WTERMSIG(status), buf, sizeof buf));
+  return dgc_fail(d, "%s: stopped abnormally", tool);
+}
+
+static int spawn(pid_t *pid, char *const *argv, int err_fd, int close_fd) {
+  posix_spawn_file_actions_t fa;
+  int rc;
+
+  if (err_fd < 0)
+    return posix_spawnp(pid, argv[0], NULL, NULL, argv, environ);
+  rc = posix_spawn_file_actions_init(&fa);
+  if (rc != 0)
+    return rc;
+  rc = posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+  if (rc == 0)
+    rc = posix_spawn_file_actions_addclose(&fa, close_fd);
+  if (rc == 0)
+    rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&fa);
+  return rc;
+}
+
+/* Close-on-exec, so that no other child holds the write end open. */
+static int make_pipe(int fds[2]) {
+  if (pipe(fds) != 0)
+    return -1;
+  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+  fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+  return 0;
+}
+
+int dgc_run(char *const *argv, bool verbose, char **capture, dgc_diag *d) {
+  int fds[2] = {-1, -1}, rc;
+  pid_t pid;
+
+  if (verbose)
+    dgc_print_command(stderr, argv);
+  if (capture && make_pipe(fds) != 0)
+    return dgc_fail(d, "cannot create a pipe: %s", strerror(errno));
+  fflush(stderr);
+  rc = spawn(&pid, argv, fds[1], fds[0]);
+  if (capture)
+    close(fds[1]);
+  if (rc != 0) {
+    if (capture)
+      close(fds[0]);
+    return dgc_fail(d, "cannot run %s: %s", argv[0], strerror(rc));
+  }
+  running_child = pid;
+  if (capture) {
+    *capture = slurp(fds[0]);
+    close(fds[0]);
+  }
+  rc = wait_child(pid, argv[0], d);
+  if (capture && !*capture && rc >= 0)
+    return dgc_fail(d, "out of memory");
+  return rc;
+}
+
+/* ---- temporary files -------------------------------------------------- */
+
+enum { MAX_TMP = 32 };
+
+static struct {
+  char *path;
+  bool dir;
+  volatile sig_atomic_t live;
+} tmps[MAX_TMP];
+static volatile sig_atomic_t ntmps;
+
+/* Registers path (owned by the registry from then on); false when full.
+ * The entry is complete before the count makes it visible to a handler. */
+static bool track(char *path, bool dir) {
+  if (ntmps == MAX_TMP)
+    return false;
+  tmps[ntmps].path = path;
+  tmps[ntmps].dir = dir;
+  tmps[ntmps].live = 1;
+  ntmps++;
+  return true;
+}
+
+void dgc_tmp_cleanup(void) {
+  /* Newest first: a directory's files go before the directory. */
+  for (sig_atomic_t i = ntmps; i-- > 0;) {
+    if (!tmps[i].live)
+      continue;
+    tmps[i].live = 0;
+    if (tmps[i].dir)
+      rmdir(tmps[i].path);
+    else
+      unlink(tmps[i].path);
+  }
+}
+
+void dgc_tmp_reset(void) {
+  sig_atomic_t n = ntmps;
+
+  dgc_tmp_cleanup();
+  ntmps = 0;
+  for (sig_atomic_t i = 0; i < n; i++)
+    free(tmps[i].path);
+}
+
+void dgc_tmp_keep(const char *path) {
+  for (sig_atomic_t i = 0; i < ntmps; i++)
+    if (tmps[i].live && strcmp(tmps[i].path, path) == 0)
+      tmps[i].live = 0;
+}
+
+static char *concat(const char *a, const char *b, const char *c) {
+  size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+  char *s = malloc(n);
+
+  if (s)
+    snprintf(s, n, "%s%s%s", a, b, c);
+  return s;
+}
+
+int dgc_tmp_dir(const char *tmpdir, char **path, dgc_diag *d) {
+  char *tmpl, real[PATH_MAX];
+
+  if (!tmpdir || !*tmpdir)
+    tmpdir = "/tmp";
+  /* Absolute, so that no path handed to a tool looks like an option. */
+  tmpl = concat(realpath(tmpdir, real) ? real : tmpdir, "/", "daggercc-XXXXXX");
+  if (!tmpl)
+    return dgc_fail(d, "out of memory");
+  if (!mkdtemp(tmpl)) {
+    int e = errno;
+    free(tmpl);
+    return dgc_fail(d, "cannot create a temporary directory in %s: %s", tmpdir,
+                    strerror(e));
+  }
+  if (!track(tmpl, true)) {
+    rmdir(tmpl);
+    free(tmpl);
+    return dgc_fail(d, "too many temporary files");
+  }
+  *path = tmpl;
+  return 0;
+}
+
+char *dgc_tmp_path(const char *dir, const char *name) {
+  char *path = concat(dir, "/", name);
+
+  if (path && !track(path, false)) {
+    free(path);
+    path = NULL;
+  }
+  return path;
+}
+
+int dgc_tmp_beside(const char *near, char **path, dgc_diag *d) {
+  char *tmpl = concat(near, ".daggercc-", "XXXXXX");
+  int fd;
+
+  if (!tmpl)
+    return dgc_fail(d, "out of memory");
+  fd = mkstemp(tmpl);
+  if (fd < 0) {
+    int e = errno;
+    free(tmpl);
+    return dgc_fail(d, "%s: cannot create the output: %s", near, strerror(e));
+  }
+  close(fd);
+  if (!track(tmpl, false)) {
+    unlink(tmpl);
+    free(tmpl);
+    return dgc_fail(d, "too many temporary files");
+  }
+  *path = tmpl;
+  return 0;
+}

@@ -1,0 +1,269 @@
+/* daggercc: compile a WebAssembly module that uses the Dagger system-call
+ * ABI into one native executable. A thin main over the compiler library
+ * (compiler/build.c does the work): it parses the command line, reads the
+ * environment (CC, CFLAGS, TMPDIR), finds the runtime next to itself, shows
+ * progress on a terminal and removes temporary files on SIGINT/SIGTERM.
+ *
+ * Exit status: 0 success, 1 failure, 2 usage error. */
+#include "compiler.h"
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_USAGE = 2, MAX_RULES = 256 };
+
+static const char usage_text[] =
+    "Usage: daggercc [options] INPUT.wasm|INPUT.wat -o OUTPUT\n"
+    "\n"
+    "Compiles a WebAssembly module that talks to the world only through the\n"
+    "Dagger system calls (dagger.open/close/read/write/flush) into one native\n"
+    "executable, through wasm2c and the system C compiler. A .wat input is\n"
+    "converted with wat2wasm first.\n"
+    "\n"
+    "Options:\n"
+    "  -o FILE          write the executable to FILE (replaced atomically;\n"
+    "                   left untouched when compilation fails)\n"
+    "  -O0 -O1 -O2 -O3  optimisation level of the C compiler (default -O2)\n"
+    "  -v               print every command, shell-quoted, before running it\n"
+    "  --emit-c DIR     keep the generated C in DIR (created if missing):\n"
+    "                   " DGC_MODULE_C ", " DGC_MODULE_H ", " DGC_GLUE_C "\n"
+    "  --allow RULE     compile in a policy rule allowing the URLs RULE\n"
+    "                   matches (repeatable)\n"
+    "  --deny RULE      compile in a policy rule denying them (repeatable)\n"
+    "  --print-policy   print what a program built with the given --allow and\n"
+    "                   --deny rules may open, then exit\n"
+    "  --help           print this help and exit\n"
+    "  --version        print the version and exit\n"
+    "\n"
+    "Policy: with no rules a program may open any URL; once there is an\n"
+    "--allow rule, a URL that no rule names is denied.\n"
+    "\n"
+    "Environment:\n"
+    "  CC       C compiler command, split on blanks (e.g. \"ccache gcc\");\n"
+    "           default " DGC_DEFAULT_CC "\n"
+    "  CFLAGS   extra C compiler flags, split on blanks, after daggercc's\n"
+    "  TMPDIR   where temporary files go (default /tmp)\n"
+    "\n"
+    "Exit status: 0 success, 1 failure, 2 usage error.\n";
+
+typedef struct cli {
+  dgc_options o;
+  const char *allow[MAX_RULES], *deny[MAX_RULES];
+  const char *extra_input;
+  bool print_policy;
+} cli;
+
+/* ---- progress on a terminal ------------------------------------------- */
+
+static int progress_width;
+
+static void progress_clear(void) {
+  if (progress_width > 0)
+    fprintf(stderr, "\r%*s\r", progress_width, "");
+  progress_width = 0;
+}
+
+static void progress(void *ctx, int n, int total, const char *what) {
+  (void)ctx;
+  progress_clear();
+  progress_width = fprintf(stderr, "daggercc: [%d/%d] %s...", n, total, what);
+  fflush(stderr);
+}
+
+/* ---- cleanup on signals ----------------------------------------------- */
+
+static void on_signal(int sig) {
+  dgc_kill_child(sig);
+  dgc_tmp_cleanup();
+  raise(sig); /* SA_RESETHAND: the default action now */
+}
+
+static void install_handlers(void) {
+  struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESETHAND};
+  const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+    sigaction(sigs[i], &sa, NULL);
+  atexit(dgc_tmp_cleanup);
+}
+
+/* ---- command line ----------------------------------------------------- */
+
+static int usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "daggercc: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, " (try daggercc --help)\n");
+  return EXIT_USAGE;
+}
+
+/* The value of an option given as "--name VALUE" or "--name=VALUE";
+ * NULL when this is not the option. */
+static const char *value_of(const char *name, int argc, char **argv, int *i,
+                            bool *missing) {
+  size_t n = strlen(name);
+
+  if (strncmp(argv[*i], name, n) != 0)
+    return NULL;
+  if (argv[*i][n] == '=')
+    return argv[*i] + n + 1;
+  if (argv[*i][n] != '\0')
+    return NULL;
+  if (*i + 1 >= argc) {
+    *missing = true;
+    return NULL;
+  }
+  return argv[++*i];
+}
+
+static int add_rule(const char **rules, size_t *n, const char *opt,
+                    const char *rule) {
+  if (!*rule)
+    return usage_error("%s needs a non-empty rule", opt);
+  if (*n == MAX_RULES)
+    return usage_error("too many %s rules", opt);
+  rules[(*n)++] = rule;
+  return 0;
+}
+
+static int take_input(cli *c, const char *arg) {
+  if (!c->o.input)
+    c->o.input = arg;
+  else if (!c->extra_input)
+    c->extra_input = arg;
+  return 0;
+}
+
+/* One argument (and its value); 0, -1 to stop with status 0, or 2. */
+static int parse_one(cli *c, int argc, char **argv, int *i) {
+  const char *a = argv[*i], *v;
+  bool missing = false;
+
+  if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+    return fputs(usage_text, stdout), -1;
+  if (strcmp(a, "--version") == 0)
+    return puts("daggercc " DGC_VERSION), -1;
+  if (strcmp(a, "-v") == 0)
+    return c->o.verbose = true, 0;
+  if (strcmp(a, "--print-policy") == 0)
+    return c->print_policy = true, 0;
+  if (a[0] == '-' && a[1] == 'O') {
+    if (a[2] < '0' || a[2] > '3' || a[3])
+      return usage_error("%s: expected -O0, -O1, -O2 or -O3", a);
+    c->o.opt_level = a[2] - '0';
+    return 0;
+  }
+  if (strncmp(a, "-o", 2) == 0) {
+    c->o.output = a[2] ? a + 2 : *i + 1 < argc ? argv[++*i] : NULL;
+    return c->o.output ? 0 : usage_error("%s needs a file name", a);
+  }
+  if ((v = value_of("--emit-c", argc, argv, i, &missing)))
+    return c->o.emit_c = v, 0;
+  if ((v = value_of("--allow", argc, argv, i, &missing)))
+    return add_rule(c->allow, &c->o.policy.nallow, "--allow", v);
+  if ((v = value_of("--deny", argc, argv, i, &missing)))
+    return add_rule(c->deny, &c->o.policy.ndeny, "--deny", v);
+  if (missing)
+    return usage_error("%s needs a value", a);
+  if (a[0] == '-' && a[1] != '\0')
+    return usage_error("unknown option %s", a);
+  return take_input(c, a);
+}
+
+static int parse(cli *c, int argc, char **argv) {
+  bool options = true;
+
+  for (int i = 1; i < argc; i++) {
+    int rc;
+    if (options && strcmp(argv[i], "--") == 0) {
+      options = false;
+      continue;
+    }
+    rc = options ? parse_one(c, argc, argv, &i) : take_input(c, argv[i]);
+    if (rc != 0)
+      return rc;
+  }
+  if (c->print_policy)
+    return 0;
+  if (!c->o.input)
+    return usage_error("%s", "no input file");
+  if (c->extra_input)
+    return usage_error("more than one input file (%s)", c->extra_input);
+  if (!c->o.output)
+    return usage_error("%s", "no output file: use -o FILE");
+  return 0;
+}
+
+/* ---- the runtime next to daggercc ------------------------------------- */
+
+/* <dir of /proc/self/exe>/REL, resolved; the same in the build tree and
+ * the install tree. */
+static char *resource_dir(const char *rel) {
+  char exe[PATH_MAX], path[PATH_MAX + 64], *slash;
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+  if (n < 0) {
+    fprintf(stderr, "daggercc: cannot find myself: %s\n", strerror(errno));
+    return NULL;
+  }
+  exe[n] = '\0';
+  slash = strrchr(exe, '/');
+  if (slash)
+    *slash = '\0';
+  snprintf(path, sizeof path, "%s/%s", exe, rel);
+  slash = realpath(path, NULL);
+  if (!slash)
+    fprintf(stderr, "daggercc: runtime not found: %s: %s\n", path,
+            strerror(errno));
+  return slash;
+}
+
+static const char *env(const char *name) {
+  const char *v = getenv(name);
+  return v && *v ? v : NULL;
+}
+
+static int compile(cli *c) {
+  dgc_diag d;
+  int rc = 1;
+
+  c->o.libdir = resource_dir(DGC_REL_LIBDIR);
+  c->o.incdir = resource_dir(DGC_REL_INCDIR);
+  if (c->o.libdir && c->o.incdir) {
+    if (!c->o.verbose && isatty(2))
+      c->o.progress = progress;
+    rc = dgc_compile(&c->o, &d) == 0 ? 0 : 1;
+    progress_clear();
+    if (rc != 0)
+      fprintf(stderr, "daggercc: %s\n", d.msg);
+  }
+  free((char *)c->o.libdir);
+  free((char *)c->o.incdir);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  static cli c;
+  int rc;
+
+  c.o.opt_level = 2;
+  c.o.policy.allow = c.allow;
+  c.o.policy.deny = c.deny;
+  rc = parse(&c, argc, argv);
+  if (rc != 0)
+    return rc < 0 ? 0 : rc;
+  if (c.print_policy) {
+    dgc_policy_print(stdout, &c.o.policy);
+    return fflush(stdout) == 0 ? 0 : 1;
+  }
+  c.o.cc = env("CC");
+  c.o.cflags = env("CFLAGS");
+  c.o.tmpdir = env("TMPDIR");
+  install_handlers();
+  return compile(&c);
+}

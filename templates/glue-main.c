@@ -1,0 +1,111 @@
+/* The fixed part of every program daggercc builds: set up the Dagger runtime
+ * and wasm2c's, instantiate the module, call its entry point, and turn its
+ * result or a trap into the exit status.
+ *
+ * daggercc copies this file verbatim to the top of the glue it generates
+ * (compiler/glue.c); the generated part that follows defines the
+ * dagger_glue_* interface declared below for one module: its import thunks,
+ * its memory, its instance and its entry export. This file names nothing
+ * from the module's own header, so it also compiles on its own (a test
+ * compiles it with -c).
+ *
+ * Compiled with the same WASM_RT_MEMCHECK_SIGNAL_HANDLER value as the module
+ * and the wasm2c runtime library: the value changes wasm-rt.h's types. */
+#include <stdio.h>
+
+#include "dagger/runtime.h"
+#include "wasm-rt-impl.h"
+#include "wasm-rt.h"
+
+/* wabt's big-endian layout stores linear memory byte-reversed. */
+#if defined(WABT_BIG_ENDIAN) && WABT_BIG_ENDIAN
+#define DAGGER_GLUE_REVERSED 1
+#else
+#define DAGGER_GLUE_REVERSED 0
+#endif
+
+/* ---- defined by the generated part ------------------------------------ */
+
+/* The policy compiled in with daggercc --allow/--deny: NULL-terminated rule
+ * lists and what a URL no rule names gets (1 allow, 0 deny). */
+extern const char *const dagger_glue_allow[];
+extern const char *const dagger_glue_deny[];
+extern const int dagger_glue_default_allow;
+
+/* Initialises the module's code (wasm2c's init_module), binds every import
+ * instance to rt and allocates an imported memory. Traps on no path. */
+void dagger_glue_init(dagger_rt *rt);
+/* Where the module's memory lives; a NULL base when it has none. The view
+ * is valid before instantiation: the start function may make calls. */
+dagger_memory dagger_glue_memory(void);
+/* wasm2c's instantiate: tables, memory, segments, then the start function.
+ * May trap. */
+void dagger_glue_instantiate(void);
+/* Calls the entry export; its result is the exit status. May trap. */
+int dagger_glue_entry(void);
+/* Frees the instance and an imported memory; safe after a trap. */
+void dagger_glue_free(void);
+
+/* ---- fixed part -------------------------------------------------------- */
+
+static dagger_trap dagger_glue_trap_kind(wasm_rt_trap_t code) {
+  switch (code) {
+  case WASM_RT_TRAP_OOB:
+    return DAGGER_TRAP_OUT_OF_BOUNDS;
+  case WASM_RT_TRAP_INT_OVERFLOW:
+    return DAGGER_TRAP_INT_OVERFLOW;
+  case WASM_RT_TRAP_DIV_BY_ZERO:
+    return DAGGER_TRAP_DIV_BY_ZERO;
+  case WASM_RT_TRAP_INVALID_CONVERSION:
+    return DAGGER_TRAP_INVALID_CONVERSION;
+  case WASM_RT_TRAP_UNREACHABLE:
+    return DAGGER_TRAP_UNREACHABLE;
+  case WASM_RT_TRAP_CALL_INDIRECT:
+    return DAGGER_TRAP_INDIRECT_CALL;
+  case WASM_RT_TRAP_UNCAUGHT_EXCEPTION:
+    return DAGGER_TRAP_EXCEPTION;
+#if !WASM_RT_MERGED_OOB_AND_EXHAUSTION_TRAPS
+  case WASM_RT_TRAP_EXHAUSTION:
+    return DAGGER_TRAP_EXHAUSTION;
+#endif
+  default:
+    return DAGGER_TRAP_OTHER;
+  }
+}
+
+/* Both instantiation (the start function) and the entry call run under one
+ * trap handler. The setjmp lives in this frame, which stays active for as
+ * long as guest code runs; nothing set after it is read after a longjmp. */
+static int dagger_glue_run(dagger_rt *rt) {
+  wasm_rt_trap_t code = wasm_rt_impl_try();
+  if (code != WASM_RT_TRAP_NONE)
+    return dagger_trap_report(rt, dagger_glue_trap_kind(code));
+  dagger_glue_instantiate();
+  return dagger_glue_entry();
+}
+
+int main(int argc, char **argv) {
+  dagger_config cfg;
+  dagger_rt *rt;
+  int status;
+
+  dagger_config_default(&cfg);
+  cfg.program = argc > 0 ? argv[0] : "dagger";
+  cfg.allow = dagger_glue_allow;
+  cfg.deny = dagger_glue_deny;
+  cfg.default_allow = dagger_glue_default_allow;
+  rt = dagger_rt_new(&cfg);
+  if (!rt) {
+    fprintf(stderr, "%s: out of memory\n", cfg.program);
+    return DAGGER_TRAP_EXIT_BASE + DAGGER_TRAP_OTHER;
+  }
+  wasm_rt_init();
+  dagger_glue_init(rt);
+  dagger_rt_set_memory(rt, dagger_glue_memory());
+  status = dagger_glue_run(rt);
+  /* Streams are flushed while the guest memory still exists. */
+  dagger_rt_free(rt);
+  dagger_glue_free();
+  wasm_rt_free();
+  return status;
+}
