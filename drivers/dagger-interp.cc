@@ -345,12 +345,28 @@ std::string program_name(const char *path) {
   return name;
 }
 
-int run(const char *path, const wabt::Features &features,
+// The policy rules of the command line, as daggercc takes them.
+struct Policy {
+  std::vector<const char *> allow, deny;
+
+  dgc_policy view() const {
+    return dgc_policy{allow.data(), allow.size(), deny.data(), deny.size()};
+  }
+};
+
+int run(const char *path, const Policy &policy, const wabt::Features &features,
         interp::ModuleDesc desc, const dgc_abi &abi) {
   std::string program = program_name(path);
+  std::vector<const char *> allow(policy.allow), deny(policy.deny);
+  allow.push_back(nullptr);
+  deny.push_back(nullptr);
+  dgc_policy view = policy.view();
   dagger_config cfg;
   dagger_config_default(&cfg);
   cfg.program = program.c_str();
+  cfg.allow = allow.data();
+  cfg.deny = deny.data();
+  cfg.default_allow = dgc_policy_default_allow(&view);
   HostEnv env;
   env.rt = dagger_rt_new(&cfg);
   if (!env.rt) {
@@ -372,7 +388,7 @@ int run(const char *path, const wabt::Features &features,
   return status;
 }
 
-int load_and_run(const char *path) {
+int load_and_run(const char *path, const Policy &policy) {
   wabt::Features features;
   std::vector<uint8_t> file, text_wasm;
   if (!read_file(path, file))
@@ -388,7 +404,7 @@ int load_and_run(const char *path) {
   interp::ModuleDesc desc;
   if (check_abi(path, wasm, &m, &abi) &&
       read_interp(path, wasm, features, &desc))
-    status = run(path, features, std::move(desc), abi);
+    status = run(path, policy, features, std::move(desc), abi);
   dgc_abi_free(&abi);
   dgc_module_free(&m);
   return status;
@@ -406,20 +422,63 @@ void usage(FILE *f) {
       "a trap exits with %d + its kind. A file not starting with the\n"
       "binary magic is read as WebAssembly text. ARGS belong to the module.\n"
       "\n"
-      "options (before MODULE only):\n"
-      "  -h, --help     show this text\n"
-      "      --version  show the version\n"
-      "  --             end of options\n"
+      "Options (before MODULE only):\n"
+      "  --allow RULE     allow the URLs RULE matches (repeatable)\n"
+      "  --deny RULE      deny them (repeatable)\n"
+      "  --print-policy   print what the module may open, then exit\n"
+      "  -h, --help       print this help and exit\n"
+      "  --version        print the version and exit\n"
+      "  --               end of options\n"
       "\n"
-      "environment: DAGGER_ROOT  jail directory of file:/// URLs\n"
-      "             (default: the current directory)\n",
+      "Policy, as with daggercc: with no rules the module may open any URL;\n"
+      "once there is an --allow rule, a URL that no rule names is denied.\n"
+      "\n"
+      "Environment:\n"
+      "  DAGGER_ROOT  the jail of file:/// URLs (default: the current\n"
+      "               directory)\n"
+      "\n"
+      "Exit status: the module's, 1 when it cannot be loaded, 2 usage error.\n",
       kTool, DAGGER_TRAP_EXIT_BASE);
 }
 
-} // namespace
+__attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  std::fprintf(stderr, "%s: ", kTool);
+  std::vfprintf(stderr, fmt, ap);
+  std::fputc('\n', stderr);
+  va_end(ap);
+  usage(stderr);
+  return 2;
+}
 
-int main(int argc, char **argv) {
+// "--allow RULE" or "--allow=RULE": 1 taken, 0 another option, -1 error.
+int take_rule(const char *name, int argc, char **argv, int &i,
+              std::vector<const char *> &rules) {
+  size_t n = std::strlen(name);
+  const char *a = argv[i];
+  if (std::strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+    return 0;
+  const char *rule = a[n] == '=' ? a + n + 1 : i + 1 < argc ? argv[++i] : "";
+  if (*rule == '\0') {
+    usage_error("%s needs a non-empty rule", name);
+    return -1;
+  }
+  rules.push_back(rule);
+  return 1;
+}
+
+// Options come before the module; everything after it is the module's.
+struct Args {
+  Policy policy;
+  bool print_policy = false;
+  int module = 0; // index of the module in argv
+};
+
+// true: go on with args; false: exit with *status (help, version, error).
+bool parse_args(int argc, char **argv, Args &args, int *status) {
   int i = 1;
+  *status = 0;
   for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
     std::string_view opt = argv[i];
     if (opt == "--") {
@@ -428,21 +487,44 @@ int main(int argc, char **argv) {
     }
     if (opt == "-h" || opt == "--help") {
       usage(stdout);
-      return 0;
+      return false;
     }
     if (opt == "--version") {
       std::printf("%s (daggercc) %s, wabt %s interpreter\n", kTool,
                   DAGGER_VERSION, WABT_VERSION_STRING);
-      return 0;
+      return false;
     }
-    std::fprintf(stderr, "%s: unknown option '%s'\n", kTool, argv[i]);
-    usage(stderr);
-    return 2;
+    if (opt == "--print-policy") {
+      args.print_policy = true;
+      continue;
+    }
+    int r = take_rule("--allow", argc, argv, i, args.policy.allow);
+    if (r == 0)
+      r = take_rule("--deny", argc, argv, i, args.policy.deny);
+    if (r == 0)
+      usage_error("unknown option '%s'", argv[i]);
+    if (r <= 0) {
+      *status = 2;
+      return false;
+    }
   }
-  if (i >= argc) {
-    std::fprintf(stderr, "%s: no module given\n", kTool);
-    usage(stderr);
-    return 2;
+  args.module = i;
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Args args;
+  int status;
+  if (!parse_args(argc, argv, args, &status))
+    return status;
+  if (args.print_policy) {
+    dgc_policy view = args.policy.view();
+    dgc_policy_print(stdout, &view);
+    return 0;
   }
-  return load_and_run(argv[i]);
+  if (args.module >= argc)
+    return usage_error("no module given");
+  return load_and_run(argv[args.module], args.policy);
 }

@@ -5,6 +5,8 @@
 #   ;; stdout: LINE         one line of standard output, in order
 #   ;; stderr: LINE         one line of standard error, in order
 #   ;; stderr-contains: S   standard error contains S
+#   ;; options: OPTS         dagger-interp options before the module (split
+#                           on blanks)
 # No stderr lines and no stderr-contains: standard error must be empty.
 # The module runs in a fresh empty directory (the file:/// jail, since
 # DAGGER_ROOT is unset) with standard input from /dev/null.
@@ -24,9 +26,11 @@ if [ ! -s "$tmp/status.want" ]; then
   exit 1
 fi
 
+options=$(want options)
 mkdir "$tmp/jail"
+# shellcheck disable=SC2086 # options are split on blanks on purpose
 (cd "$tmp/jail" && unset DAGGER_ROOT &&
-  exec "$interp" "$module" </dev/null >"$tmp/stdout" 2>"$tmp/stderr")
+  exec "$interp" $options "$module" </dev/null >"$tmp/stdout" 2>"$tmp/stderr")
 echo $? >"$tmp/status"
 
 fail=0

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The command line: --help and --version exit 0 on stdout; a missing module
 # or an unknown option exits 2 with the usage on stderr; a missing file
-# exits 1 with the tool's prefix. usage: usage.sh DAGGER-INTERP
+# exits 1 with the tool's prefix; --print-policy shows the rules. usage: usage.sh DAGGER-INTERP
 set -u
 interp=$1
 fail=0
@@ -29,4 +29,10 @@ check 2 stderr "unknown option '--frobnicate'" --frobnicate x.wasm
 check 2 stderr "no module given" --
 check 1 stderr "dagger-interp: no-such-file.wasm: cannot open" no-such-file.wasm
 check 1 stderr "dagger-interp: -x.wasm: cannot open" -- -x.wasm
+check 2 stderr "--allow needs a non-empty rule" --allow
+check 2 stderr "--deny needs a non-empty rule" --deny= x.wasm
+check 0 stdout "default allow" --print-policy
+check 0 stdout "allow https://a.example/" --print-policy --allow https://a.example/
+check 0 stdout "default deny" --print-policy --allow https://a.example/
+check 0 stdout "deny  file" --print-policy --deny=file
 exit $fail
