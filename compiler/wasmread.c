@@ -49,11 +49,20 @@ static size_t left(const reader *r) {
   return r->end - r->pos;
 }
 
+/* "1 byte", "2 bytes": for counts in messages. */
+static const char *plural(uint64_t n) {
+  return n == 1 ? "" : "s";
+}
+
 static int truncated(reader *r, size_t at) {
   return rfail(r, at, "unexpected end of %s", r->what);
 }
 
+/* The primitives store 0 on failure too: callers check the result, but the
+ * compiler cannot always see that, and an indeterminate byte is never
+ * worth a warning. */
 static int read_u8(reader *r, uint8_t *out) {
+  *out = 0;
   if (r->pos >= r->end)
     return truncated(r, r->pos);
   *out = r->buf[r->pos++];
@@ -97,6 +106,7 @@ static int read_leb(reader *r, unsigned bits, bool is_signed, uint64_t *out) {
   uint64_t v = 0;
   uint8_t b;
 
+  *out = 0;
   for (unsigned i = 0;; i++) {
     unsigned shift = 7 * i;
     if (r->pos >= r->end)
@@ -116,7 +126,7 @@ static int read_leb(reader *r, unsigned bits, bool is_signed, uint64_t *out) {
 }
 
 static int read_u32(reader *r, uint32_t *out) {
-  uint64_t v;
+  uint64_t v = 0;
 
   if (read_leb(r, 32, false, &v))
     return -1;
@@ -130,7 +140,7 @@ static int read_u64(reader *r, uint64_t *out) {
 
 /* Signed: the two's-complement bits of the value, sign-extended to 64. */
 static int read_s(reader *r, unsigned bits, int64_t *out) {
-  uint64_t v;
+  uint64_t v = 0;
 
   if (read_leb(r, bits, true, &v))
     return -1;
@@ -138,7 +148,7 @@ static int read_s(reader *r, unsigned bits, int64_t *out) {
   return 0;
 }
 
-/* ---- names ---------------------------------------------------------------*/
+/* ---- names -------------------------------------------------------------- */
 
 /* Offset of the first byte that does not start a valid UTF-8 sequence
  * (overlong forms, surrogates and code points past U+10FFFF included), or n
@@ -188,8 +198,8 @@ static int read_name(reader *r, const char *what, char **out) {
   if (read_u32(r, &len))
     return -1;
   if (len > left(r))
-    return rfail(r, at, "%s name of %u bytes runs past the end of the %s", what,
-                 len, r->what);
+    return rfail(r, at, "%s name of %u byte%s runs past the end of the %s",
+                 what, len, plural(len), r->what);
   s = r->buf + r->pos;
   if ((bad = utf8_invalid_at(s, len)) < len)
     return rfail(r, r->pos + bad, "%s name is not valid UTF-8", what);
@@ -215,8 +225,10 @@ static int read_count(reader *r, const char *what, size_t elem, void **arr,
   if (read_u32(r, count))
     return -1;
   if (*count > left(r))
-    return rfail(r, at, "%s count %u exceeds the %zu bytes left in the %s",
-                 what, *count, left(r), r->what);
+    return rfail(r, at,
+                 "%s count %u is larger than the rest of the %s (%zu "
+                 "byte%s)",
+                 what, *count, r->what, left(r), plural(left(r)));
   if (!arr)
     return 0;
   if (!(*arr = calloc(*count ? *count : 1, elem)))
@@ -224,7 +236,7 @@ static int read_count(reader *r, const char *what, size_t elem, void **arr,
   return 0;
 }
 
-/* ---- types -------------------------------------------------------------*/
+/* ---- types -------------------------------------------------------------- */
 
 static int read_valtype(reader *r, dgc_module *m, uint8_t *out) {
   size_t at = r->pos;
@@ -292,7 +304,7 @@ static int read_typeidx(reader *r, const dgc_module *m, uint32_t *out) {
   return 0;
 }
 
-/* ---- limits, tables, memories, globals -----------------------------------*/
+/* ---- limits, tables, memories, globals ---------------------------------- */
 
 static int read_table_type(reader *r) {
   size_t at;
@@ -466,8 +478,7 @@ static int read_tag_type(reader *r, dgc_module *m, uint32_t *type) {
   return read_typeidx(r, m, type);
 }
 
-/* ---- imports
- * ---------------------------------------------------------------*/
+/* ---- imports ------------------------------------------------------------ */
 
 static int read_import_desc(reader *r, dgc_module *m, dgc_import *im,
                             uint32_t index) {
@@ -511,7 +522,7 @@ static int read_import_section(reader *r, dgc_module *m) {
   return 0;
 }
 
-/* ---- function, table, memory, global sections ----------------------------*/
+/* ---- function, table, memory, global sections --------------------------- */
 
 static int read_function_section(reader *r, dgc_module *m) {
   uint32_t n;
@@ -571,7 +582,7 @@ static int read_global_section(reader *r, dgc_module *m) {
   return 0;
 }
 
-/* ---- exports and start ---------------------------------------------------*/
+/* ---- exports and start -------------------------------------------------- */
 
 static uint64_t total_funcs(const dgc_module *m) {
   return (uint64_t)m->nfuncimports + m->nfuncs;
@@ -663,8 +674,7 @@ static int read_start_section(reader *r, dgc_module *m) {
   return 0;
 }
 
-/* ---- code
- * ------------------------------------------------------------------*/
+/* ---- code --------------------------------------------------------------- */
 
 /* Only the local declarations are read (a v128 local means SIMD); the
  * instructions are wasm2c's business and are skipped by the body's size.
@@ -714,9 +724,9 @@ static int read_code_section(reader *r, dgc_module *m) {
     return -1;
   if (n != m->nfuncs)
     return rfail(r, at,
-                 "code section has %u function bodies but the function "
-                 "section declares %u functions",
-                 n, m->nfuncs);
+                 "code section has %u function bod%s but the function "
+                 "section declares %u function%s",
+                 n, n == 1 ? "y" : "ies", m->nfuncs, plural(m->nfuncs));
   r->have_code = true;
   for (uint32_t i = 0; i < n; i++)
     if (read_body(r, m, i))
@@ -724,8 +734,7 @@ static int read_code_section(reader *r, dgc_module *m) {
   return 0;
 }
 
-/* ---- sections
- * --------------------------------------------------------------*/
+/* ---- sections ----------------------------------------------------------- */
 
 static int skip_section(reader *r, dgc_module *m) {
   (void)m;
@@ -797,9 +806,9 @@ static int read_section(reader *r, dgc_module *m) {
     return -1;
   if (size > left(r))
     return rfail(r, at,
-                 "%s of %u bytes runs past the end of the file "
-                 "(%zu bytes left)",
-                 section_kinds[id].name, size, left(r));
+                 "%s of %u byte%s runs past the end of the file "
+                 "(%zu left)",
+                 section_kinds[id].name, size, plural(size), left(r));
   if (check_order(r, at, id))
     return -1;
   r->end = r->pos + size;
@@ -807,14 +816,13 @@ static int read_section(reader *r, dgc_module *m) {
   if (section_kinds[id].read(r, m))
     return -1;
   if (r->pos != r->end)
-    return rfail(r, r->pos, "%zu bytes left over at the end of the %s", left(r),
-                 r->what);
+    return rfail(r, r->pos, "%zu byte%s left over at the end of the %s",
+                 left(r), plural(left(r)), r->what);
   r->end = r->file_end;
   return 0;
 }
 
-/* ---- header
- * ----------------------------------------------------------------*/
+/* ---- header ------------------------------------------------------------- */
 
 /* Text starting with '(' or a ";;" comment, after blanks: someone passed a
  * .wat file where a binary was expected. */
@@ -859,7 +867,7 @@ static int read_header(reader *r) {
   return 0;
 }
 
-/* ---- the public entry points ---------------------------------------------*/
+/* ---- the public entry points -------------------------------------------- */
 
 static int read_module(reader *r, dgc_module *m) {
   if (r->file_end > UINT32_MAX)
@@ -871,9 +879,9 @@ static int read_module(reader *r, dgc_module *m) {
       return -1;
   if (m->nfuncs && !r->have_code)
     return rfail(r, r->pos,
-                 "the function section declares %u functions but there is "
+                 "the function section declares %u function%s but there is "
                  "no code section",
-                 m->nfuncs);
+                 m->nfuncs, plural(m->nfuncs));
   return 0;
 }
 

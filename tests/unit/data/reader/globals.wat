@@ -1,0 +1,22 @@
+;; Every kind of constant initialiser, a table with elements, a name section;
+;; ABI error: a global import.
+(module
+  (type $t (func (result i32)))
+  (import "env" "base" (global $base i32))
+  (table $tab 2 funcref)
+  (global $a i32 (i32.const -2147483648))
+  (global $b i64 (i64.const 0x7fffffffffffffff))
+  (global $c f32 (f32.const 1.5))
+  (global $d f64 (f64.const -0.0))
+  (global $e funcref (ref.null func))
+  (global $f externref (ref.null extern))
+  (global $g funcref (ref.func $one))
+  (global $h i32 (global.get $base))
+  (global $i (mut i64) (i64.const -1))
+  (elem (i32.const 0) $one $two)
+  (func $one (result i32) (i32.const 1))
+  (func $two (result i32) (i32.const 2))
+  (func (export "main") (result i32)
+    (call_indirect (type $t) (i32.const 1)))
+  (export "tab" (table $tab))
+  (export "g" (global $i)))
