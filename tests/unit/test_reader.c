@@ -881,6 +881,7 @@ static void test_mutations(void) {
 
 int main(int argc, char **argv) {
   CU_pSuite s;
+  unsigned failed;
 
   dump_dir = argc > 1 ? argv[1] : NULL;
   if (CU_initialize_registry() != CUE_SUCCESS)
@@ -904,9 +905,7 @@ int main(int argc, char **argv) {
   CU_add_test(s, "random mutations", test_mutations);
   CU_basic_set_mode(CU_BRM_NORMAL);
   CU_basic_run_tests();
-  {
-    unsigned failed = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
-  }
+  failed = CU_get_number_of_failures();
+  CU_cleanup_registry();
+  return failed ? 1 : 0;
 }

@@ -112,7 +112,7 @@ typedef struct wb_module {
   wb_func funcs[4];     /* up to the first with sig NULL */
   const char *memory;   /* NULL: none; "": defined; else defined, exported */
   bool memory64;
-  int start; /* 1 + the start function's index; 0: none */
+  int start; /* 1 + the start function's index in funcs[]; 0: none */
 } wb_module;
 
 static bool wb_is_func_import(const wb_import *im) {
@@ -209,7 +209,7 @@ static void wb_build(const wb_module *m, wbuf *out) {
   wb_functions_and_code(m, &funcs, &code, nfuncimports);
   wb_put(&mem, m->memory64 ? "\x01\x04\x01" : "\x01\x00\x01", 3);
   wb_exports(m, &exports, nfuncimports);
-  wb_uleb(&start, (uint64_t)(m->start - 1));
+  wb_uleb(&start, nfuncimports + (uint64_t)(m->start - 1));
   wb_header(out);
   wb_section(out, 1, &counted);
   wb_section(out, 2, &imports);
