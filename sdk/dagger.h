@@ -74,7 +74,7 @@ typedef enum dagger_error {
 } dagger_error;
 
 /* Name of an error code ("NOT_FOUND"); accepts the code or its negation.
- * Never NULL: unknown codes (and -1) give "ERROR". */
+ * Never NULL: unknown codes give "ERROR". */
 static inline const char *dg_strerror(int code) {
   switch (code < 0 ? -code : code) {
   case DAGGER_OK:
@@ -510,7 +510,9 @@ static inline long dg_read_all(int fd, void *buf, size_t cap) {
 
 /* Reads the whole stream into memory from the bump allocator, followed by
  * a NUL (not counted). Sets *data and *len and returns 0, or returns
- * -error (-1 when out of memory) and allocates nothing. */
+ * -error and allocates nothing: DG_OUT_OF_MEMORY when memory cannot grow
+ * (the contract's catch-all -1, which a read never returns otherwise). */
+#define DG_OUT_OF_MEMORY (-1)
 static inline int dg_read_all_alloc(int fd, char **data, size_t *len) {
   char *start = dg_heap_mark();
   size_t got = 0;
@@ -518,7 +520,7 @@ static inline int dg_read_all_alloc(int fd, char **data, size_t *len) {
     /* Keep at least 4 KiB (and one byte for the NUL) free after the data. */
     if (dg_heap_free() < got + 4097 &&
         !dg__heap_reserve((uint64_t)(uintptr_t)start + got + 65536))
-      return -1;
+      return DG_OUT_OF_MEMORY;
     size_t room = dg_heap_free() - got - 1;
     int n = dg_read(fd, start + got, room);
     if (n < 0)
