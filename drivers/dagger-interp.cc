@@ -20,9 +20,9 @@
  * runtime; nothing is cached across calls but the Memory object itself.
  *
  * A wabt Trap carries only a message; trap_kind() maps its prefix to a
- * dagger_trap. The messages were taken from wabt 1.0.32 (interp.cc,
- * interp-math.h) and checked against this machine's libwabt by
- * tests/interp/. */
+ * dagger_trap. The messages are wabt 1.0.32's (interp-math.h and the
+ * strings of libwabt.a), and tests/interp/ raises each of them but
+ * "uncaught exception" (exceptions are off, as in wasm2c's defaults). */
 #include <algorithm>
 #include <cerrno>
 #include <cstdarg>
