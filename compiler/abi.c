@@ -4,8 +4,8 @@
  * flush) from module `dagger` or `env`, with their exact signatures, and at
  * most one memory from the same modules; it must export an entry function.
  * Everything wasm2c 1.0.32 cannot translate but the reader can see (SIMD,
- * memory64) is refused here too, with a message, instead of letting wasm2c
- * abort. Each message names the import or export at fault. */
+ * memory64, shared memory) is refused here too, with a message, instead of
+ * letting wasm2c abort. Each message names the import or export at fault. */
 #include "compiler.h"
 
 #include <stdio.h>
@@ -39,7 +39,7 @@ const char *dgc_call_name(dgc_call c) {
   return NULL;
 }
 
-/* ---- signatures as text: "(i32, i32) -> i32" -----------------------------*/
+/* ---- signatures as text: "(i32, i32) -> i32" ---------------------------- */
 
 static const char *valtype_name(uint8_t t) {
   switch (t) {
@@ -107,7 +107,7 @@ static bool is_i32s(uint32_t n, const uint8_t *types, uint32_t want) {
   return true;
 }
 
-/* ---- imports -------------------------------------------------------------*/
+/* ---- imports ------------------------------------------------------------ */
 
 static bool dagger_module(const char *module) {
   return !strcmp(module, "dagger") || !strcmp(module, "env");
@@ -201,7 +201,7 @@ static int check_imports(const dgc_module *m, dgc_abi *abi, dgc_diag *d) {
   return 0;
 }
 
-/* ---- the entry point -----------------------------------------------------*/
+/* ---- the entry point ---------------------------------------------------- */
 
 static const dgc_export *find_func_export(const dgc_module *m,
                                           const char *name) {
@@ -241,7 +241,7 @@ static int check_entry(const dgc_module *m, dgc_abi *abi, dgc_diag *d) {
                   strcmp(e->name, "_start") ? "" : " or () -> ()");
 }
 
-/* ---- the public entry points ---------------------------------------------*/
+/* ---- the public entry points -------------------------------------------- */
 
 static int check_module(const dgc_module *m, dgc_abi *abi, dgc_diag *d) {
   if (m->uses_simd)
@@ -249,6 +249,9 @@ static int check_module(const dgc_module *m, dgc_abi *abi, dgc_diag *d) {
                        "translate");
   if (m->has_memory && m->memory64)
     return dgc_fail(d, "module uses a 64-bit memory (memory64), which "
+                       "wasm2c 1.0.32 cannot translate");
+  if (m->has_memory && m->memory_shared)
+    return dgc_fail(d, "module uses a shared memory (threads), which "
                        "wasm2c 1.0.32 cannot translate");
   if (check_imports(m, abi, d))
     return -1;

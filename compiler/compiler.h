@@ -76,6 +76,7 @@ typedef struct dgc_module {
   bool memory_imported; /* then imports[memory_import] names it */
   uint32_t memory_import;
   bool memory64;
+  bool memory_shared; /* threads' shared memory (wasm2c 1.0.32 refuses it) */
   uint64_t mem_min, mem_max; /* pages; mem_max UINT64_MAX when absent */
   bool has_start;
   uint32_t start;

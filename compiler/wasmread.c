@@ -340,6 +340,7 @@ static int read_mem_limits(reader *r, dgc_module *m) {
   if (flags & ~0x07)
     return rfail(r, at, "invalid memory limits flags 0x%02x", flags);
   m->memory64 = flags & 0x04;
+  m->memory_shared = flags & 0x02;
   limit = m->memory64 ? (uint64_t)1 << 48 : 65536;
   if (m->memory64 ? read_u64(r, &min) : read_leb(r, 32, false, &min))
     return -1;

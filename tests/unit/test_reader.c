@@ -465,20 +465,23 @@ static void test_memory_fields(void) {
   static const struct {
     const char *name, *bytes;
     size_t len;
-    bool imported, m64;
+    bool imported, m64, shared;
     uint64_t min, max;
   } cases[] = {
-      {"min only", B("\x05\x03\x01\x00\x02"), false, false, 2, UINT64_MAX},
-      {"min and max", B("\x05\x06\x01\x01\x00\x80\x80\x04"), false, false, 0,
-       65536},
-      {"shared", B("\x05\x04\x01\x03\x01\x02"), false, false, 1, 2},
+      {"min only", B("\x05\x03\x01\x00\x02"), false, false, false, 2,
+       UINT64_MAX},
+      {"min and max", B("\x05\x06\x01\x01\x00\x80\x80\x04"), false, false,
+       false, 0, 65536},
+      {"shared", B("\x05\x04\x01\x03\x01\x02"), false, false, true, 1, 2},
+      {"shared memory64", B("\x05\x04\x01\x07\x01\x02"), false, true, true, 1,
+       2},
       {"memory64",
        B("\x05\x0c\x01\x05\x80\x80\x80\x80\x10\x80\x80\x80\x80\x20"), false,
-       true, (uint64_t)1 << 32, (uint64_t)1 << 33},
+       true, false, (uint64_t)1 << 32, (uint64_t)1 << 33},
       {"imported",
        B("\x02\x10\x02\x01m\x01t\x01\x70\x00\x01\x01m\x01n\x02\x00"
          "\x07"),
-       true, false, 7, UINT64_MAX},
+       true, false, false, 7, UINT64_MAX},
   };
   dgc_module m;
 
@@ -487,6 +490,7 @@ static void test_memory_fields(void) {
     CU_ASSERT(m.has_memory);
     CU_ASSERT_EQUAL(m.memory_imported, cases[i].imported);
     CU_ASSERT_EQUAL(m.memory64, cases[i].m64);
+    CU_ASSERT_EQUAL(m.memory_shared, cases[i].shared);
     CU_ASSERT_EQUAL(m.mem_min, cases[i].min);
     CU_ASSERT_EQUAL(m.mem_max, cases[i].max);
     if (cases[i].imported)

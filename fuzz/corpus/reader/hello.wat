@@ -1,0 +1,16 @@
+;; The shape of a typical Dagger program: open stdout, write, close.
+(module
+  (import "dagger" "open" (func $open (param i32 i32) (result i32)))
+  (import "dagger" "write" (func $write (param i32 i32 i32) (result i32)))
+  (import "dagger" "close" (func $close (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "stdout://")
+  (data (i32.const 32) "hello, world\n")
+  (func (export "dagger_main") (result i32)
+    (local $fd i32)
+    (local.set $fd (call $open (i32.const 16) (i32.const 9)))
+    (if (i32.lt_s (local.get $fd) (i32.const 0))
+      (then (return (i32.const 1))))
+    (drop (call $write (local.get $fd) (i32.const 32) (i32.const 13)))
+    (drop (call $close (local.get $fd)))
+    (i32.const 0)))
