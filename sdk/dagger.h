@@ -628,6 +628,23 @@ static inline int dg_getc(dg_reader *r) {
   return (unsigned char)r->buf[r->pos++];
 }
 
+/* Reads at most len bytes: what is buffered first, else one read of the
+ * stream. Bytes read, 0 at end of stream, or -error. */
+static inline long dg_reader_read(dg_reader *r, void *buf, size_t len) {
+  if (r->pos == r->end) {
+    if (r->error || !len)
+      return r->error;
+    int n = dg_read(r->fd, buf, len);
+    if (n <= 0)
+      r->error = n;
+    return n;
+  }
+  size_t n = r->end - r->pos < len ? r->end - r->pos : len;
+  memcpy(buf, r->buf + r->pos, n);
+  r->pos += n;
+  return (long)n;
+}
+
 /* Reads one line into line (cap > 0 bytes), without its "\n" or "\r\n",
  * NUL-terminated; a longer line is cut to cap-1 bytes and the rest
  * skipped. Returns the line's length as stored, or -1 at end of stream

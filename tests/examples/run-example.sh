@@ -13,7 +13,7 @@
 # PORT is a free loopback port, for commands that start a server. The
 # commands run in a process group of their own, killed at the end, so a
 # server they leave behind never outlives the test. Exit 77 (skip) when
-# clang-19 is missing.
+# clang-19 is missing or daggercc cannot tell where the SDK is.
 set -euo pipefail
 bin=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
@@ -26,6 +26,10 @@ if ! command -v clang-19 > /dev/null; then
   exit 77
 fi
 export PATH="$bin:$PATH"
+if ! sdk=$(daggercc --print-sdk-dir) || [[ ! -f $sdk/dagger.h ]]; then
+  echo "SKIP: daggercc --print-sdk-dir does not name a folder with dagger.h"
+  exit 77
+fi
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/dagger-example.XXXXXX")
 group=

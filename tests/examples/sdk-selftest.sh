@@ -11,7 +11,10 @@ if ! command -v clang-19 > /dev/null; then
   exit 77
 fi
 daggercc=$bin/daggercc
-sdk=$("$daggercc" --print-sdk-dir)
+if ! sdk=$("$daggercc" --print-sdk-dir) || [[ ! -f $sdk/dagger.h ]]; then
+  echo "SKIP: $daggercc --print-sdk-dir does not name a folder with dagger.h"
+  exit 77
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagger-sdk.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/jail"

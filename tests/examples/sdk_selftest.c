@@ -179,9 +179,22 @@ static void test_streams(void) {
   CHECK(dg_read_line(&r, line, sizeof line) == 0 && dg_streq(line, ""));
   CHECK(dg_read_line(&r, line, sizeof line) == 7 && dg_streq(line, "a line "));
   CHECK(dg_getc(&r) == 't');
-  CHECK(dg_read_line(&r, line, sizeof line) == 3 && dg_streq(line, "ail"));
+  CHECK(dg_reader_read(&r, line, 1) == 1 && line[0] == 'a');
+  CHECK(dg_reader_read(&r, line, 0) == 0);
+  CHECK(dg_read_line(&r, line, sizeof line) == 2 && dg_streq(line, "il"));
   CHECK(dg_read_line(&r, line, sizeof line) == -1 && r.error == 0);
-  CHECK(dg_getc(&r) == -1);
+  CHECK(dg_getc(&r) == -1 && dg_reader_read(&r, line, 1) == 0);
+  /* dg_reader_read takes the buffer first, then reads directly. */
+  int zf = dg_open("zero://");
+  dg_reader_init(&r, zf, rbuf, sizeof rbuf);
+  char big[100];
+  memset(big, 'x', sizeof big);
+  CHECK(dg_getc(&r) == 0 && dg_reader_read(&r, big, sizeof big) == 4);
+  CHECK(dg_reader_read(&r, big, sizeof big) == 100 && big[99] == 0);
+  dg_close(zf);
+  dg_reader_init(&r, 1000, rbuf, sizeof rbuf);
+  CHECK(dg_getc(&r) == -1 && r.error == -DAGGER_BAD_DESCRIPTOR);
+  CHECK(dg_reader_read(&r, big, 1) == -DAGGER_BAD_DESCRIPTOR);
 
   int f = dg_open("file:///big.bin");
   char *data = NULL;
