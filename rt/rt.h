@@ -146,6 +146,7 @@ typedef struct dagger_http_request {
   dagger_str body;
   dagger_str host; /* the Host header's value, if has_host */
   bool has_host;
+  bool has_length; /* a Content-Length header (equal to body.n) */
 } dagger_http_request;
 #define DAGGER_HTTP_REQUEST_MAX (1u << 20) /* request line+headers+body */
 /* DAGGER_OK or DAGGER_BAD_URL_INPUT. Needs no libcurl. */

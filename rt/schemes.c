@@ -11,6 +11,8 @@ static const dagger_scheme *const schemes[] = {
     &dagger_scheme_zero,
     &dagger_scheme_file,
     &dagger_scheme_random,
+    &dagger_scheme_http,
+    &dagger_scheme_https,
 };
 
 const dagger_scheme *dagger_scheme_find(const char *name) {
