@@ -169,28 +169,22 @@ static int check(build *b) {
   char *text = NULL;
   int status, rc;
 
-  if (b->mod.uses_simd)
-    goto simd;
   if (validate(b, false, &status, &text) != 0)
     return -1;
-  if (status == 0) {
-    free(text);
-    return 0;
-  }
   free(text);
+  if (status == 0)
+    return 0;
   if (validate(b, true, &status, &text) != 0)
     return -1;
-  if (status == 0) {
-    free(text);
-    goto simd;
-  }
-  rc = fail_invalid(b, text, status);
+  if (status == 0)
+    rc = dgc_fail(b->d,
+                  "%s: module uses SIMD (v128), which wasm2c 1.0.32 cannot "
+                  "translate",
+                  b->o->input);
+  else
+    rc = fail_invalid(b, text, status);
   free(text);
   return rc;
-simd:
-  return dgc_fail(b->d,
-                  "%s: uses SIMD (v128), which wasm2c 1.0.32 cannot translate",
-                  b->o->input);
 }
 
 static int translate(build *b) {

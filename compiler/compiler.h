@@ -227,7 +227,7 @@ typedef struct dgc_cc_plan {
   const char *output;
 } dgc_cc_plan;
 
-/* Each returns 0, or -1 with a message (out of memory, empty $CC). */
+/* Each returns 0, or -1 with a message (out of memory). */
 int dgc_plan_wat2wasm(dgc_argv *a, const char *in, const char *out,
                       dgc_diag *d);
 int dgc_plan_validate(dgc_argv *a, const char *in, bool simd, dgc_diag *d);

@@ -122,9 +122,11 @@ int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d) {
   static const char *const sanitize[] = {DGC_SANITIZE_FLAGS NULL};
   char opt[] = "-O0";
 
-  dgc_argv_split(a, p->cc ? p->cc : DGC_DEFAULT_CC);
-  if (a->n == 0 && !a->oom)
-    return dgc_fail(d, "$CC names no compiler");
+  /* A blank $CC is as good as none. */
+  if (p->cc)
+    dgc_argv_split(a, p->cc);
+  if (a->n == 0)
+    dgc_argv_push(a, DGC_DEFAULT_CC);
   opt[2] = (char)('0' + p->opt_level);
   dgc_argv_push(a, opt);
   push_all(a, cflags);

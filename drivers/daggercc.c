@@ -88,8 +88,13 @@ static void install_handlers(void) {
   const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 
   sigemptyset(&sa.sa_mask);
-  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-    sigaction(sigs[i], &sa, NULL);
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+    struct sigaction old;
+    /* A signal ignored by whoever started us stays ignored (a background
+     * job's SIGINT). */
+    if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+      sigaction(sigs[i], &sa, NULL);
+  }
   atexit(dgc_tmp_cleanup);
 }
 
