@@ -156,7 +156,7 @@ static bool parse_header(dagger_str line, dagger_http_request *out,
 int dagger_http_parse_request(const uint8_t *msg, size_t len,
                               dagger_http_request *out) {
   memset(out, 0, sizeof *out);
-  if (len > DAGGER_HTTP_REQUEST_MAX)
+  if (len == 0 || len > DAGGER_HTTP_REQUEST_MAX)
     return DAGGER_BAD_URL_INPUT;
   const char *p = (const char *)msg, *end = p + len;
   dagger_str line;
