@@ -1,0 +1,377 @@
+/* Unit tests of the driver's library parts, without spawning anything:
+ * wasm2c naming (names.c), tool command lines (plan.c), command quoting and
+ * the temporary-file registry (spawn.c), and the glue (glue.c). */
+#include <CUnit/Basic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "compiler.h"
+
+/* ---- names.c ------------------------------------------------------------ */
+
+static void test_mangle(void) {
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+      {"dagger", "dagger"}, {"open", "open"},       {"_start", "_start"},
+      {"Zm", "Z5Am"},       {"a.b", "aZ2Eb"},       {"e-m", "eZ2Dm"},
+      {"a b", "aZ20b"},     {"\xc3\xa9", "ZC3ZA9"}, {"", ""},
+      {"YZ", "YZ5A"},
+  };
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *m = dgc_mangle(cases[i].in);
+    CU_ASSERT_STRING_EQUAL(m, cases[i].out);
+    free(m);
+  }
+}
+
+static void test_symbols(void) {
+  char *s = dgc_w2c_import("env", "Zm.e-m");
+  CU_ASSERT_STRING_EQUAL(s, "Z_envZ_Z5AmZ2EeZ2Dm");
+  free(s);
+  s = dgc_w2c_import_struct("dagger");
+  CU_ASSERT_STRING_EQUAL(s, "Z_dagger_instance_t");
+  free(s);
+  s = dgc_w2c_export("dagger_main");
+  CU_ASSERT_STRING_EQUAL(s, "Z_mZ_dagger_main");
+  free(s);
+}
+
+static void test_import_modules(void) {
+  dgc_binding b[] = {{"env", "open", DGC_CALL_OPEN},
+                     {"dagger", "write", DGC_CALL_WRITE},
+                     {"env", "close", DGC_CALL_CLOSE}};
+  dgc_abi abi = {.nbindings = 3,
+                 .bindings = b,
+                 .memory = DGC_MEM_IMPORTED,
+                 .memory_module = "env",
+                 .memory_name = "memory"};
+  const char *mods[4];
+
+  /* Byte order of the names, each once, whatever the import order. */
+  CU_ASSERT_EQUAL_FATAL(dgc_w2c_import_modules(&abi, mods), 2);
+  CU_ASSERT_STRING_EQUAL(mods[0], "dagger");
+  CU_ASSERT_STRING_EQUAL(mods[1], "env");
+  abi.nbindings = 0;
+  abi.memory = DGC_MEM_NONE;
+  CU_ASSERT_EQUAL(dgc_w2c_import_modules(&abi, mods), 0);
+}
+
+static void test_memory_field(void) {
+  const char *header = "struct Z_dagger_instance_t;\n"
+                       "typedef struct Z_m_instance_t {\n"
+                       "  struct Z_dagger_instance_t* Z_dagger_instance;\n"
+                       "  wasm_rt_memory_t *Z_envZ_memory;\n"
+                       "  wasm_rt_memory_t w2c_heap;\n"
+                       "  wasm_rt_memory_t w2c_M1;\n"
+                       "} Z_m_instance_t;\n"
+                       "wasm_rt_memory_t w2c_outside;\n";
+  char field[64];
+  dgc_diag d;
+
+  CU_ASSERT_EQUAL_FATAL(dgc_w2c_memory_field(header, field, sizeof field, &d),
+                        0);
+  CU_ASSERT_STRING_EQUAL(field, "w2c_heap");
+  CU_ASSERT_EQUAL(dgc_w2c_memory_field("typedef struct Z_m_instance_t {\n"
+                                       "  wasm_rt_memory_t *Z_envZ_memory;\n"
+                                       "} Z_m_instance_t;\n",
+                                       field, sizeof field, &d),
+                  -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "no memory field"));
+  CU_ASSERT_EQUAL(dgc_w2c_memory_field("", field, sizeof field, &d), -1);
+  CU_ASSERT_EQUAL(dgc_w2c_memory_field(header, field, 4, &d), -1);
+}
+
+/* ---- plan.c ------------------------------------------------------------- */
+
+static void test_argv_split(void) {
+  dgc_argv a = {0};
+
+  dgc_argv_split(&a, "  ccache\tgcc  -m64 ");
+  CU_ASSERT_EQUAL_FATAL(a.n, 3);
+  CU_ASSERT_STRING_EQUAL(a.v[0], "ccache");
+  CU_ASSERT_STRING_EQUAL(a.v[1], "gcc");
+  CU_ASSERT_STRING_EQUAL(a.v[2], "-m64");
+  CU_ASSERT_PTR_NULL(a.v[3]);
+  dgc_argv_free(&a);
+}
+
+static size_t find(const dgc_argv *a, const char *word) {
+  for (size_t i = 0; i < a->n; i++)
+    if (strcmp(a->v[i], word) == 0)
+      return i;
+  return (size_t)-1;
+}
+
+static void test_plan_cc(void) {
+  const dgc_memcheck *mc = dgc_memcheck_find(NULL);
+  dgc_cc_plan p = {.cc = "ccache gcc",
+                   .cflags = "-O0 -g",
+                   .opt_level = 3,
+                   .memcheck = mc,
+                   .incdir = "/i",
+                   .libdir = "/l",
+                   .source = "/t/glue.c",
+                   .output = "out.tmp"};
+  dgc_argv a = {0};
+  dgc_diag d;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(mc);
+  CU_ASSERT_EQUAL_FATAL(dgc_plan_cc(&a, &p, &d), 0);
+  CU_ASSERT_STRING_EQUAL(a.v[0], "ccache");
+  CU_ASSERT_STRING_EQUAL(a.v[1], "gcc");
+  CU_ASSERT_STRING_EQUAL(a.v[2], "-O3");
+  /* $CFLAGS come after daggercc's flags, so they win. */
+  CU_ASSERT(find(&a, "-O3") < find(&a, "-O0"));
+  CU_ASSERT(find(&a, "-ffp-contract=off") < find(&a, "-O0"));
+  CU_ASSERT(find(&a, mc->define) != (size_t)-1);
+  /* The runtime before its memory-check library, then its dependencies. */
+  CU_ASSERT(find(&a, "-ldaggerrt") < find(&a, mc->lib));
+  CU_ASSERT(find(&a, mc->lib) < find(&a, "-lm"));
+  CU_ASSERT(find(&a, "/usr/include") == (size_t)-1);
+  dgc_argv_free(&a);
+
+  p.cc = " ";
+  CU_ASSERT_EQUAL_FATAL(dgc_plan_cc(&a, &p, &d), 0);
+  CU_ASSERT(a.n > 0 && a.v[0][0] != '\0' && strcmp(a.v[0], "-O3") != 0);
+  dgc_argv_free(&a);
+}
+
+static void test_memchecks(void) {
+  const dgc_memcheck *g = dgc_memcheck_find("guard");
+  const dgc_memcheck *e = dgc_memcheck_find("explicit");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+  CU_ASSERT_STRING_EQUAL(g->define, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1");
+  CU_ASSERT_STRING_EQUAL(g->lib, "-ldagger-wasmrt-guard");
+  CU_ASSERT_STRING_EQUAL(e->define, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0");
+  CU_ASSERT_STRING_EQUAL(e->lib, "-ldagger-wasmrt-explicit");
+  CU_ASSERT_PTR_NULL(dgc_memcheck_find("bounds-of-nothing"));
+}
+
+static void test_plan_tools(void) {
+  dgc_argv a = {0};
+  dgc_diag d;
+
+  CU_ASSERT_EQUAL_FATAL(dgc_plan_wasm2c(&a, "-in.wasm", "/t/m.c", &d), 0);
+  CU_ASSERT_EQUAL_FATAL(a.n, 7);
+  CU_ASSERT_STRING_EQUAL(a.v[1], "-n");
+  CU_ASSERT_STRING_EQUAL(a.v[2], DGC_W2C_MODULE);
+  CU_ASSERT_STRING_EQUAL(a.v[5], "--");
+  CU_ASSERT_STRING_EQUAL(a.v[6], "-in.wasm");
+  dgc_argv_free(&a);
+  CU_ASSERT_EQUAL_FATAL(dgc_plan_validate(&a, "x.wasm", false, &d), 0);
+  CU_ASSERT_STRING_EQUAL(a.v[1], "--disable-simd");
+  dgc_argv_free(&a);
+  CU_ASSERT_EQUAL_FATAL(dgc_plan_validate(&a, "x.wasm", true, &d), 0);
+  CU_ASSERT(find(&a, "--disable-simd") == (size_t)-1);
+  dgc_argv_free(&a);
+}
+
+/* ---- spawn.c ------------------------------------------------------------ */
+
+static char *printed(char *const *argv) {
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&buf, &size);
+
+  dgc_print_command(f, argv);
+  fclose(f);
+  return buf;
+}
+
+static void test_print_command(void) {
+  char *argv[] = {"cc", "-O2", "a b.c", "it's", "", "x=$HOME", NULL};
+  char *s = printed(argv);
+
+  CU_ASSERT_STRING_EQUAL(s, "cc -O2 'a b.c' 'it'\\''s' '' 'x=$HOME'\n");
+  free(s);
+}
+
+static void test_run(void) {
+  char *ok[] = {"true", NULL}, *no[] = {"false", NULL};
+  char *err[] = {"sh", "-c", "echo oops >&2; exit 3", NULL};
+  char *sig[] = {"sh", "-c", "kill -TERM $$", NULL};
+  char *missing[] = {"no-such-tool-for-dgc", NULL};
+  char *text = NULL;
+  dgc_diag d;
+
+  CU_ASSERT_EQUAL(dgc_run(ok, false, NULL, &d), 0);
+  CU_ASSERT_EQUAL(dgc_run(no, false, NULL, &d), 1);
+  CU_ASSERT_EQUAL(dgc_run(err, false, &text, &d), 3);
+  CU_ASSERT_STRING_EQUAL(text, "oops\n");
+  free(text);
+  CU_ASSERT_EQUAL(dgc_run(sig, false, NULL, &d), -1);
+  CU_ASSERT_STRING_EQUAL(d.msg, "sh: killed by SIGTERM");
+  CU_ASSERT_EQUAL(dgc_run(missing, false, NULL, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "cannot run no-such-tool-for-dgc"));
+}
+
+static void test_tmp_registry(void) {
+  char *dir, *file, *kept, *gone;
+  dgc_diag d;
+  struct stat st;
+
+  CU_ASSERT_EQUAL_FATAL(dgc_tmp_dir(NULL, &dir, &d), 0);
+  CU_ASSERT_EQUAL(dir[0], '/');
+  file = dgc_tmp_path(dir, "a.c");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(file);
+  fclose(fopen(file, "w"));
+  CU_ASSERT_EQUAL_FATAL(dgc_tmp_beside(file, &kept, &d), 0);
+  CU_ASSERT_EQUAL_FATAL(dgc_tmp_beside(file, &gone, &d), 0);
+  CU_ASSERT_STRING_NOT_EQUAL(kept, gone);
+  CU_ASSERT_EQUAL_FATAL(rename(kept, "dgc-test-kept"), 0);
+  dgc_tmp_keep(kept);
+  dgc_tmp_cleanup();
+  CU_ASSERT_NOT_EQUAL(stat(dir, &st), 0);
+  CU_ASSERT_EQUAL(stat("dgc-test-kept", &st), 0);
+  unlink("dgc-test-kept");
+  dgc_tmp_reset();
+  CU_ASSERT_EQUAL(dgc_tmp_beside("/no/such/dir/out", &gone, &d), -1);
+  CU_ASSERT_STRING_EQUAL(
+      d.msg, "/no/such/dir/out: cannot create the output: No such file or "
+             "directory");
+}
+
+/* ---- glue.c ------------------------------------------------------------- */
+
+static char *glue_text(const dgc_glue *g) {
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&buf, &size);
+  dgc_diag d;
+
+  CU_ASSERT_EQUAL(dgc_emit_glue(f, g, &d), 0);
+  fclose(f);
+  return buf;
+}
+
+static void test_glue(void) {
+  dgc_binding b[] = {{"env", "open", DGC_CALL_OPEN},
+                     {"dagger", "sync", DGC_CALL_FLUSH},
+                     {"dagger", "read", DGC_CALL_READ}};
+  dgc_module m = {.has_memory = true, .mem_min = 2, .mem_max = UINT64_MAX};
+  dgc_abi abi = {.nbindings = 3,
+                 .bindings = b,
+                 .entry = "_start",
+                 .entry_kind = DGC_ENTRY_VOID,
+                 .memory = DGC_MEM_IMPORTED,
+                 .memory_module = "env",
+                 .memory_name = "memory"};
+  const char *allow[] = {"stdout://", "a\"b?\n"};
+  dgc_policy pol = {.allow = allow, .nallow = 2};
+  dgc_glue g = {.mod = &m, .abi = &abi, .policy = &pol, .source = "x*/y.wat"};
+  char *s = glue_text(&g);
+
+  /* The template comes first, verbatim. */
+  CU_ASSERT_EQUAL(
+      memcmp(s, dgc_template_glue_main, dgc_template_glue_main_size), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(s,
+                                "struct Z_env_instance_t {\n  dagger_rt *rt;\n"
+                                "  wasm_rt_memory_t memory;\n};"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(
+      s, "u32 Z_envZ_open(struct Z_env_instance_t *i, u32 a0, u32 a1) {\n"
+         "  return (u32)dagger_open(i->rt, a0, a1);"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s, "u32 Z_daggerZ_sync(struct Z_dagger_instance_t *i, u32 a0) {\n"
+                "  return (u32)dagger_flush(i->rt, (int32_t)a0);"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s, "return (u32)dagger_read(i->rt, (int32_t)a0, a1, a2);"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s, "wasm_rt_memory_t *Z_envZ_memory(struct Z_env_instance_t *i)"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(
+      s, "wasm_rt_allocate_memory(&dagger_glue_import1.memory, 2, 65536);"));
+  /* dagger before env in instantiate's arguments. */
+  CU_ASSERT_PTR_NOT_NULL(strstr(s, "Z_m_instantiate(&dagger_glue_instance, "
+                                   "&dagger_glue_import0, "
+                                   "&dagger_glue_import1);"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s, "Z_mZ__start(&dagger_glue_instance);\n  return 0;"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s, "const char *const dagger_glue_allow[] = {\"stdout://\", "
+                "\"a\\\"b\\?\\012\", NULL};"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s, "const char *const dagger_glue_deny[] = {NULL};"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(s, "dagger_glue_default_allow = 0;"));
+  CU_ASSERT_PTR_NULL(strstr(s, "x*/y"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(s, "#include \"" DGC_MODULE_C "\"\n"));
+  free(s);
+}
+
+static void test_glue_defined_memory(void) {
+  dgc_module m = {.has_memory = true, .mem_min = 1, .mem_max = 1};
+  dgc_abi abi = {
+      .entry = "main", .entry_kind = DGC_ENTRY_I32, .memory = DGC_MEM_DEFINED};
+  dgc_policy pol = {0};
+  dgc_glue g = {.mod = &m,
+                .abi = &abi,
+                .memory_field = "w2c_M0",
+                .policy = &pol,
+                .source = "a.wasm"};
+  char *s = glue_text(&g);
+  dgc_diag d;
+
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s, "wasm_rt_memory_t *mem = &dagger_glue_instance.w2c_M0;"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(s, ".base = &mem->data, .pages = &mem->pages"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s, "return (int)Z_mZ_main(&dagger_glue_instance);"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(s, "Z_m_instantiate(&dagger_glue_instance);"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(s, "dagger_glue_default_allow = 1;"));
+  free(s);
+  g.memory_field = NULL;
+  CU_ASSERT_EQUAL(dgc_emit_glue(stdout, &g, &d), -1);
+}
+
+static void test_policy_print(void) {
+  const char *allow[] = {"https://x"}, *deny[] = {"file:///s"};
+  dgc_policy p = {.allow = allow, .nallow = 1, .deny = deny, .ndeny = 1};
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&buf, &size);
+
+  dgc_policy_print(f, &p);
+  fclose(f);
+  CU_ASSERT_STRING_EQUAL(buf,
+                         "deny  file:///s\nallow https://x\ndefault deny\n");
+  free(buf);
+}
+
+int main(void) {
+  static const struct {
+    const char *name;
+    void (*fn)(void);
+  } tests[] = {
+      {"mangle", test_mangle},
+      {"symbols", test_symbols},
+      {"import modules", test_import_modules},
+      {"memory field", test_memory_field},
+      {"argv split", test_argv_split},
+      {"plan cc", test_plan_cc},
+      {"memchecks", test_memchecks},
+      {"plan tools", test_plan_tools},
+      {"print command", test_print_command},
+      {"run", test_run},
+      {"tmp registry", test_tmp_registry},
+      {"glue", test_glue},
+      {"glue defined memory", test_glue_defined_memory},
+      {"policy print", test_policy_print},
+  };
+  CU_pSuite suite;
+  unsigned failed;
+
+  if (CU_initialize_registry() != CUE_SUCCESS)
+    return 1;
+  suite = CU_add_suite("driver library", NULL, NULL);
+  for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
+    CU_add_test(suite, tests[i].name, tests[i].fn);
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+  CU_cleanup_registry();
+  return failed ? 1 : 0;
+}
