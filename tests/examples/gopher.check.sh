@@ -1,0 +1,88 @@
+# gopherd over a real loopback socket, beyond the README: the exact bytes
+# of the menu, a text and the error items; a trap, a hang, unknown and
+# malformed selectors, a silent client, a jail escape; and that the server
+# answers normally after each of them.
+cd "$WORK"
+./gopherd -t 2 -R bin -J public "$PORT" 2> check.log &
+server=$!
+trap 'kill $server 2> /dev/null || true' EXIT
+until grep -q serving check.log 2> /dev/null; do kill -0 $server; sleep 0.1; done
+python3 - "$PORT" <<'PY'
+import socket, sys, threading, time
+port = int(sys.argv[1])
+
+def ask(raw, wait=30):
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as s:
+        if raw is not None:
+            s.sendall(raw)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return data
+
+def error_item(text):
+    return b"3" + text.encode() + b"\t\terror.host\t1\r\n.\r\n"
+
+def check_menu():
+    menu = ask(b"\r\n")
+    lines = menu.split(b"\r\n")
+    assert menu.endswith(b"\r\n.\r\n") and lines[-2:] == [b".", b""], menu
+    items = [l.split(b"\t") for l in lines[:-2]]
+    assert all(len(i) == 4 for i in items), items
+    links = [i for i in items if i[0][:1] == b"0"]
+    assert [i[1] for i in links] == [b"/text/about.txt", b"/text/poem.txt",
+                                     b"/trap", b"/loop"], links
+    assert all(i[2:] == [b"127.0.0.1", str(port).encode()] for i in links)
+    assert ask(b"/\r\n") == menu  # "/" is the menu too
+
+poem = ask(b"/text/poem.txt\r\n")
+assert poem.endswith(b"entire.\r\n.\r\n"), poem
+assert b"\r\n..a line that starts with a dot" in poem, poem  # dot-stuffed
+assert b"\n" not in poem.replace(b"\r\n", b""), poem  # CRLF only
+check_menu()
+
+t = time.monotonic()
+assert ask(b"/trap\r\n") == error_item("route trap trapped (exit status 202)")
+check_menu()  # still serving after a trap
+
+t = time.monotonic()
+assert ask(b"/loop\r\n") == error_item("route loop timed out after 2 s")
+took = time.monotonic() - t
+assert 1.9 <= took < 6, took
+check_menu()  # still serving after a hang
+
+# A hanging route holds the (sequential) server; a client that comes
+# meanwhile waits its turn and is then served.
+answers = {}
+hang = threading.Thread(target=lambda: answers.update(loop=ask(b"/loop\r\n")))
+hang.start()
+time.sleep(0.3)
+check_menu()
+hang.join()
+assert answers["loop"] == error_item("route loop timed out after 2 s")
+
+assert ask(b"/nosuch\r\n") == error_item("'/nosuch' not found")
+assert ask(b"/../bin/index\r\n") == error_item("'/../bin/index' not found")
+assert ask(b"/text\tquery\r\n").startswith(b"3")  # text wants /text/NAME
+escape = ask(b"/text/../gopherd.c\r\n")
+assert escape == error_item("/text/../gopherd.c: NOT_PERMITTED"), escape
+assert ask(b"/text/missing.txt\r\n") == error_item(
+    "/text/missing.txt: NOT_FOUND")
+bad = error_item("bad request: expected a selector line ending in CRLF")
+assert ask(b"x" * 5000 + b"\r\n") == bad  # longer than 1024 bytes
+assert ask(b"/text/about\x00.txt\r\n") == bad  # a control byte
+t = time.monotonic()
+assert ask(None) == bad  # says nothing: answered at the time limit
+assert time.monotonic() - t < 6
+s = socket.create_connection(("127.0.0.1", port))  # hangs up at once
+s.close()
+check_menu()
+about = ask(b"/text/about.txt\r\n")
+assert about.startswith(b"This is a Gopher server written in C"), about
+print("gopher protocol checks hold")
+PY
+kill -0 $server  # never died
+cat check.log
+grep -q '"/trap": exit status 202 (trap)' check.log
+grep -q '"/loop": timed out' check.log
+grep -Eq 'trap|out of bounds' check.log  # the route's own trap report
