@@ -104,7 +104,9 @@ long dagger_jail_path(dagger_str path, char *out, size_t size) {
   long n = dagger_pct_decode(path, decoded, sizeof decoded);
   if (n < 0)
     return n;
-  if (n == 0 || decoded[0] != '/')
+  /* A raw NUL would cut the path short of what was checked (url.c refuses
+   * one, but this function is also called on its own). */
+  if (n == 0 || decoded[0] != '/' || memchr(decoded, '\0', (size_t)n))
     return -DAGGER_BAD_URL_INPUT;
   if (decoded[n - 1] == '/')
     return -DAGGER_UNSUPPORTED; /* names a directory (or the root) */

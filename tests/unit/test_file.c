@@ -254,6 +254,21 @@ static void run_battery(dagger_resolver how) {
   dagger_file_set_resolver(DAGGER_RESOLVE_AUTO);
 }
 
+/* dagger_jail_path on its own (as the fuzzer calls it): found by
+ * fuzz_jail, a raw NUL cut the decoded path short of what was checked. */
+static void test_jail_path(void) {
+  char rel[64];
+  CU_ASSERT_EQUAL(dagger_jail_path((dagger_str){"/a\0b", 4}, rel, sizeof rel),
+                  -DAGGER_BAD_URL_INPUT);
+  CU_ASSERT_EQUAL(
+      dagger_jail_path((dagger_str){"/./a//b/.", 9}, rel, sizeof rel), 3);
+  CU_ASSERT_STRING_EQUAL(rel, "a/b");
+  CU_ASSERT_EQUAL(dagger_jail_path((dagger_str){"a", 1}, rel, sizeof rel),
+                  -DAGGER_BAD_URL_INPUT);
+  CU_ASSERT_EQUAL(dagger_jail_path((dagger_str){"/abcdef", 7}, rel, 4),
+                  -DAGGER_BAD_URL_INPUT);
+}
+
 static void test_battery_openat2(void) {
   run_battery(DAGGER_RESOLVE_OPENAT2);
 }
@@ -522,6 +537,7 @@ int main(void) {
     return 1;
   }
   CU_pSuite s = CU_add_suite("file", NULL, NULL);
+  CU_add_test(s, "jail path decoding", test_jail_path);
   CU_add_test(s, "escape battery, openat2", test_battery_openat2);
   CU_add_test(s, "escape battery, openat walk", test_battery_walk);
   CU_add_test(s, "escape battery, automatic", test_battery_auto);
