@@ -252,6 +252,14 @@ static void test_methods(void) {
                 sizeof resp) > 0);
   CU_ASSERT(strstr(resp, "\r\n\r\nGET /echo\n") != NULL);
   CU_ASSERT(strstr(resp, "\n\nhi") != NULL);
+  /* an interim 100 Continue is not part of the message read */
+  CU_ASSERT(get(u,
+                "POST /echo HTTP/1.1\r\nExpect: 100-continue\r\n"
+                "Content-Length: 2\r\n\r\nhi",
+                resp, sizeof resp) > 0);
+  CU_ASSERT(strncmp(resp, "HTTP/1.1 200 OK\r\n", 17) == 0);
+  CU_ASSERT(strstr(resp, "100 Continue") == NULL);
+  CU_ASSERT(strstr(resp, "\nExpect: 100-continue\n") != NULL);
   /* HEAD: headers only, then end of stream */
   int64_t n = get(u, "HEAD /echo HTTP/1.1\r\n\r\n", resp, sizeof resp);
   CU_ASSERT(n > 0);

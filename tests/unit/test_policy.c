@@ -234,6 +234,42 @@ static void test_deny_lookalikes(void) {
   free(rt);
 }
 
+/* The example table of docs/streams.md, decided as the driver configures
+ * it: --allow given, so default deny. */
+static void test_doc_examples(void) {
+  static const char *const allow[] = {"https://api.example.com/v1", NULL};
+  static const char *const deny[] = {"https://api.example.com/v1/admin", NULL};
+  static const struct {
+    const char *url;
+    int want;
+  } cases[] = {
+      {"https://api.example.com/v1/items", DAGGER_OK},
+      {"HTTPS://API.EXAMPLE.COM:443/v1/items", DAGGER_OK},
+      {"https://api.example.com/v10", DAGGER_NOT_PERMITTED},
+      {"https://api.example.com/v1/admin/users", DAGGER_NOT_PERMITTED},
+      {"https://api.example.com/v1/%61dmin", DAGGER_NOT_PERMITTED},
+      {"https://api.example.com/v1/x/../admin", DAGGER_NOT_PERMITTED},
+      {"https://api.example.com/v1%2Fadmin", DAGGER_NOT_PERMITTED},
+      {"https://evil.org@api.example.com/v1/x", DAGGER_OK},
+      {"file:///data/x", DAGGER_NOT_PERMITTED},
+  };
+  dagger_rt *rt = calloc(1, sizeof *rt);
+  CU_ASSERT_FATAL(rt != NULL);
+  rt->program = "test_policy";
+  rt->allow = allow;
+  rt->deny = deny;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    dagger_url u;
+    const char *t = cases[i].url;
+    CU_ASSERT_FATAL(dagger_url_parse(t, strlen(t), &u) == DAGGER_OK);
+    int r = dagger_policy_check(rt, &u);
+    if (r != cases[i].want)
+      fprintf(stderr, "\n%s -> %d\n", t, r);
+    CU_ASSERT_EQUAL(r, cases[i].want);
+  }
+  free(rt);
+}
+
 int main(void) {
   if (CU_initialize_registry() != CUE_SUCCESS)
     return 1;
@@ -243,6 +279,7 @@ int main(void) {
   CU_add_test(s, "rule validity", test_rule_check);
   CU_add_test(s, "allow/deny decision", test_decision);
   CU_add_test(s, "deny look-alikes", test_deny_lookalikes);
+  CU_add_test(s, "docs/streams.md examples", test_doc_examples);
   CU_basic_set_mode(CU_BRM_VERBOSE);
   CU_basic_run_tests();
   unsigned failed = CU_get_number_of_failures();
