@@ -57,6 +57,10 @@ int32_t dagger_write(int32_t fd, const void *buf, uint32_t len);
 /* Pushes buffered data to its target (for http: performs the request). */
 DG__IMPORT("flush") int32_t dagger_flush(int32_t fd);
 
+/* The entry point that the program defines: daggercc calls it, and its
+ * result is the process's exit status. Exported by this declaration. */
+__attribute__((export_name("dagger_main"))) int dagger_main(void);
+
 /* ---- Error codes (the calls return them negated) ---------------------- */
 
 typedef enum dagger_error {
@@ -99,8 +103,9 @@ static inline const char *dg_strerror(int code) {
     return "TOO_MANY_OPEN";
   case DAGGER_UNSUPPORTED:
     return "UNSUPPORTED";
+  default:
+    return "ERROR";
   }
-  return "ERROR";
 }
 
 /* Stops the program with a trap (wasm `unreachable`): the process reports
@@ -178,8 +183,8 @@ static inline size_t dg_strlen(const char *s) {
 static inline int dg_strcmp(const char *a, const char *b) {
   const unsigned char *x = (const unsigned char *)a;
   const unsigned char *y = (const unsigned char *)b;
-  while (*x && *x == *y)
-    x++, y++;
+  for (; *x && *x == *y; y++)
+    x++;
   return (*x > *y) - (*x < *y);
 }
 
@@ -359,6 +364,7 @@ static inline size_t dg_parse_hex(const char *s, size_t len, uint64_t *out) {
  * after it, or never free (a guest runs once). */
 
 extern unsigned char __heap_base;
+extern uintptr_t dg__heap_top;
 __attribute__((weak)) uintptr_t dg__heap_top;
 
 #define DG_ALIGN 16
@@ -538,6 +544,7 @@ static inline int dg_read_all_alloc(int fd, char **data, size_t *len) {
 
 /* ---- Standard streams, opened on first use ---------------------------- */
 
+extern int dg__stdout_fd, dg__stderr_fd, dg__stdin_fd;
 __attribute__((weak)) int dg__stdout_fd = -1;
 __attribute__((weak)) int dg__stderr_fd = -1;
 __attribute__((weak)) int dg__stdin_fd = -1;
