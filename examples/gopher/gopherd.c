@@ -387,6 +387,18 @@ static void serve(const config *cfg, char **env, int fd, char *resp) {
   fprintf(stderr, "gopherd: \"%s\": %s, %zu bytes\n", sel, why, len);
 }
 
+/* Ends a connection after the answer. Bytes the client sent beyond the
+ * selector line are read and dropped first: closing a socket with unread
+ * input resets the connection, which can destroy the answer still in
+ * flight to the client. */
+static void hang_up(int fd) {
+  char junk[4096];
+  shutdown(fd, SHUT_WR);
+  for (int i = 0; i < 16 && read(fd, junk, sizeof junk) > 0; i++)
+    ;
+  close(fd);
+}
+
 /* ---- main ----------------------------------------------------------------*/
 
 static int listen_on(unsigned port, unsigned *bound) {
@@ -477,7 +489,6 @@ int main(int argc, char **argv) {
       continue;
     }
     serve(&cfg, env, fd, resp);
-    shutdown(fd, SHUT_WR);
-    close(fd);
+    hang_up(fd);
   }
 }

@@ -40,6 +40,8 @@ assert poem.endswith(b"entire.\r\n.\r\n"), poem
 assert b"\r\n..a line that starts with a dot" in poem, poem  # dot-stuffed
 assert b"\n" not in poem.replace(b"\r\n", b""), poem  # CRLF only
 check_menu()
+# Bytes after the selector line are dropped, the answer still arrives.
+assert ask(b"/text/poem.txt\r\nextra bytes after the selector") == poem
 
 t = time.monotonic()
 assert ask(b"/trap\r\n") == error_item("route trap trapped (exit status 202)")
