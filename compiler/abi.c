@@ -61,40 +61,49 @@ static const char *valtype_name(uint8_t t) {
   return "?";
 }
 
-/* Appends to buf (size bytes, *n used so far) and stops quietly at the end:
- * a signature with thousands of parameters is cut, never overflowed. */
-static void append(char *buf, size_t size, size_t *n, const char *s) {
+/* A bounded string: a signature with thousands of parameters is cut and
+ * ends in "...", never overflows. */
+typedef struct strbuf {
+  char *buf;
+  size_t size, n;
+  bool cut;
+} strbuf;
+
+static void append(strbuf *sb, const char *s) {
   size_t len = strlen(s);
 
-  if (*n + 1 >= size)
+  if (sb->cut)
     return;
-  if (len > size - 1 - *n)
-    len = size - 1 - *n;
-  memcpy(buf + *n, s, len);
-  *n += len;
-  buf[*n] = '\0';
+  if (len > sb->size - 1 - sb->n) {
+    sb->cut = true;
+    memcpy(sb->buf + sb->size - 4, "...", 4);
+    return;
+  }
+  memcpy(sb->buf + sb->n, s, len + 1);
+  sb->n += len;
 }
 
-static void append_types(char *buf, size_t size, size_t *n, uint32_t count,
-                         const uint8_t *types, bool parens) {
+static void append_types(strbuf *sb, uint32_t count, const uint8_t *types,
+                         bool parens) {
   if (parens)
-    append(buf, size, n, "(");
-  for (uint32_t i = 0; i < count; i++) {
+    append(sb, "(");
+  for (uint32_t i = 0; i < count && !sb->cut; i++) {
     if (i)
-      append(buf, size, n, ", ");
-    append(buf, size, n, valtype_name(types[i]));
+      append(sb, ", ");
+    append(sb, valtype_name(types[i]));
   }
   if (parens)
-    append(buf, size, n, ")");
+    append(sb, ")");
 }
 
+/* Precondition: size >= 4. */
 static const char *format_sig(char *buf, size_t size, const dgc_functype *t) {
-  size_t n = 0;
+  strbuf sb = {buf, size, 0, false};
 
   buf[0] = '\0';
-  append_types(buf, size, &n, t->nparams, t->params, true);
-  append(buf, size, &n, " -> ");
-  append_types(buf, size, &n, t->nresults, t->results, t->nresults != 1);
+  append_types(&sb, t->nparams, t->params, true);
+  append(&sb, " -> ");
+  append_types(&sb, t->nresults, t->results, t->nresults != 1);
   return buf;
 }
 

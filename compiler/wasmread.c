@@ -89,8 +89,6 @@ static int leb_last_byte(reader *r, size_t at, uint8_t b, unsigned bits,
   if (b & 0x80)
     return rfail(r, at, "integer encoding longer than %u bytes",
                  (bits + 6) / 7);
-  if (used >= 7)
-    return 0;
   if (!is_signed)
     return (b >> used) ? rfail(r, at, "integer too large for %u bits", bits)
                        : 0;

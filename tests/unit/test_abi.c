@@ -214,6 +214,10 @@ static const abi_case cases[] = {
      .mod = {.imports = {{"dagger", "open", "fF>x"}}, .funcs = {MAIN}},
      .want = "import dagger.open: signature (f32, f64) -> externref, expected "
              "(i32, i32) -> i32"},
+    {.name = "close taking a funcref",
+     .mod = {.imports = {{"dagger", "close", "r>i"}}, .funcs = {MAIN}},
+     .want = "import dagger.close: signature (funcref) -> i32, expected (i32) "
+             "-> i32"},
     {.name = "control characters in a name",
      .mod = {.imports = {{"dagger", "fr\nob\t", "i>i"}}, .funcs = {MAIN}},
      .want = "import dagger.fr\\x0aob\\x09: not part of the Dagger ABI "
@@ -401,6 +405,30 @@ static void test_long_name(void) {
   dgc_module_free(&m);
 }
 
+/* A signature too long for a message is cut with "...", and the expected
+ * one still follows it. */
+static void test_long_signature(void) {
+  char sig[200];
+  wb_module mod = {.funcs = {MAIN}};
+  wbuf w = {0};
+  dgc_module m;
+  dgc_abi abi;
+  dgc_diag d;
+  const char *want = "import dagger.write: signature (i64, i64, i64, ";
+
+  memset(sig, 'I', sizeof sig - 3);
+  memcpy(sig + sizeof sig - 3, ">i", 3);
+  mod.imports[0] = (wb_import){"dagger", "write", sig};
+  wb_build(&mod, &w);
+  wb_dump(dump_dir, "long signature", &w);
+  CU_ASSERT_EQUAL_FATAL(dgc_read_module(w.b, w.n, &m, &d), 0);
+  CU_ASSERT_EQUAL(dgc_check_abi(&m, &abi, &d), -1);
+  CU_ASSERT_NSTRING_EQUAL(d.msg, want, strlen(want));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(d.msg, "i64, ..., expected (i32, i32, i32) -> i32"));
+  dgc_module_free(&m);
+}
+
 static void test_call_names(void) {
   CU_ASSERT_STRING_EQUAL(dgc_call_name(DGC_CALL_OPEN), "open");
   CU_ASSERT_STRING_EQUAL(dgc_call_name(DGC_CALL_CLOSE), "close");
@@ -440,6 +468,7 @@ int main(int argc, char **argv) {
   CU_add_test(s, "table of modules", test_cases);
   CU_add_test(s, "wat2wasm fixtures", test_fixtures);
   CU_add_test(s, "long names", test_long_name);
+  CU_add_test(s, "long signatures", test_long_signature);
   CU_add_test(s, "dgc_call_name", test_call_names);
   CU_add_test(s, "free twice", test_free_twice);
   CU_basic_set_mode(CU_BRM_NORMAL);
