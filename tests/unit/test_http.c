@@ -559,6 +559,10 @@ static void test_streaming_1gib(void) {
 /* ---- https --------------------------------------------------------------- */
 
 static void test_https(void) {
+  if (tls.port <= 0) {
+    fprintf(stderr, "[skipped: no https server] ");
+    return;
+  }
   char ca[PATH_MAX + 16];
   snprintf(ca, sizeof ca, "%s/ca.pem", tmpdir);
   const char *req = "GET /echo HTTP/1.1\r\n\r\n";
@@ -622,16 +626,17 @@ static int setup(void) {
   snprintf(script, sizeof script, "%s/make_certs.sh", servers);
   snprintf(cert, sizeof cert, "%s/server.pem", tmpdir);
   snprintf(key, sizeof key, "%s/server.key", tmpdir);
-  char *argv[] = {"sh", script, tmpdir, NULL};
-  if (run(argv) != 0) {
-    fprintf(stderr, "test_http: %s failed (is openssl installed?)\n", script);
-    return -1;
-  }
-  if (start_server(&plain, NULL, NULL) || start_server(&tls, cert, key)) {
+  if (start_server(&plain, NULL, NULL)) {
     fprintf(stderr, "test_http: cannot start %s/httpd.py with python3\n",
             servers);
     return -1;
   }
+  char *argv[] = {"sh", script, tmpdir, NULL};
+  if (run(argv) != 0 || start_server(&tls, cert, key))
+    fprintf(stderr,
+            "test_http: no https server (%s failed: is openssl "
+            "installed?); the https test is skipped\n",
+            script);
   return 0;
 }
 
