@@ -264,7 +264,7 @@ static void check_accepted(const abi_case *c, const dgc_module *m,
 
   CU_ASSERT_STRING_EQUAL(abi->entry, c->entry);
   CU_ASSERT_EQUAL(abi->entry_kind, c->kind);
-  CU_ASSERT_EQUAL(abi->memory, c->memory);
+  CU_ASSERT_EQUAL((int)abi->memory, c->memory);
   if (c->memory == DGC_MEM_IMPORTED) {
     snprintf(imported, sizeof imported, "%s.%s", abi->memory_module,
              abi->memory_name);
