@@ -120,6 +120,7 @@ int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d) {
   static const char *const cflags[] = {DGC_PROGRAM_CFLAGS NULL};
   static const char *const deps[] = {DGC_RUNTIME_DEPS NULL};
   static const char *const sanitize[] = {DGC_SANITIZE_FLAGS NULL};
+  static const char *const ldflags[] = {DGC_LINK_FLAGS NULL};
   char opt[] = "-O0";
 
   /* A blank $CC is as good as none. */
@@ -139,6 +140,7 @@ int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d) {
   dgc_argv_push(a, "-o");
   dgc_argv_push(a, p->output);
   dgc_argv_push(a, p->source);
+  push_all(a, ldflags);
   dgc_argv_push(a, "-L");
   dgc_argv_push(a, p->libdir);
   dgc_argv_push(a, DGC_RUNTIME_LIB);
