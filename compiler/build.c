@@ -307,6 +307,7 @@ static int install(build *b) {
 
 static int check_options(build *b) {
   const dgc_options *o = b->o;
+  struct stat st;
 
   if (o->opt_level < 0 || o->opt_level > 3)
     return dgc_fail(b->d, "optimisation level %d: expected 0 to 3",
@@ -316,6 +317,10 @@ static int check_options(build *b) {
     return dgc_fail(b->d, "no memory-check strategy named %s", o->memcheck);
   if (!o->input || !o->output || !o->libdir || !o->incdir)
     return dgc_fail(b->d, "input, output and runtime directories needed");
+  /* The rename would replace a directory entry of any kind: never let it
+   * replace /dev/null or a FIFO. */
+  if (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode))
+    return dgc_fail(b->d, "%s: exists and is not a regular file", o->output);
   return 0;
 }
 

@@ -65,9 +65,16 @@ expect_clean_tmp "output in a missing directory"
 mkdir outdir
 dcc "$HELLO" -o outdir
 expect_status 1 "output onto a directory"
-expect_err_match '^daggercc: outdir: Is a directory$' "output onto a directory"
+expect_err_match '^daggercc: outdir: exists and is not a regular file$' "output onto a directory"
 expect_no_partial . "output onto a directory"
 expect_clean_tmp "output onto a directory"
+
+mkfifo fifo
+dcc "$HELLO" -o fifo
+expect_status 1 "output onto a FIFO"
+[[ -p fifo ]]
+ok $? "a FIFO named as output stays a FIFO"
+expect_no_partial . "output onto a FIFO"
 
 # The C compiler fails, cannot be found, or crashes.
 CC=false fails "CC=false" '^daggercc: .*hello\.wat: the C compiler failed \(exit status 1\)$' "$HELLO"
