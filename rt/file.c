@@ -23,6 +23,7 @@
  * the open, and mode=w truncates only after the check. Reads and writes go
  * straight to the host descriptor (no buffering here); flush is fsync. */
 #define _GNU_SOURCE
+#define _FILE_OFFSET_BITS 64 /* files past 2 GiB on 32-bit targets */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
