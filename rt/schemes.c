@@ -8,11 +8,8 @@
 static const dagger_scheme *const schemes[] = {
     &dagger_scheme_stdin, &dagger_scheme_stdout, &dagger_scheme_stderr,
     &dagger_scheme_fd,    &dagger_scheme_log,    &dagger_scheme_null,
-    &dagger_scheme_zero,
-    &dagger_scheme_file,
-    &dagger_scheme_random,
-    &dagger_scheme_http,
-    &dagger_scheme_https,
+    &dagger_scheme_zero,  &dagger_scheme_file,   &dagger_scheme_random,
+    &dagger_scheme_http,  &dagger_scheme_https,
 };
 
 const dagger_scheme *dagger_scheme_find(const char *name) {
