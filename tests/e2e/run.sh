@@ -10,7 +10,8 @@
 #   NAME.status  expected exit status (default: 0)
 #   NAME.err     extended regexes, one per line, each must match stderr
 #   NAME.in      standard input (default: /dev/null)
-#   NAME.flags   extra daggercc flags (compiled and cross engines)
+#   NAME.flags   extra daggercc flags (the interp engine passes on only
+#                --allow and --deny, which dagger-interp also takes)
 #   NAME.sh      a script that does the run itself, for tests that need a
 #                server or a directory: it gets RUN (a program that runs the
 #                module with its arguments) and WORK (a scratch directory)
@@ -31,8 +32,16 @@ case $engine in
   compiled)
     "$DAGGERCC" "${flags[@]}" "$wat" -o "$WORK/prog"
     printf '#!/bin/sh\nexec "%s" "$@"\n' "$WORK/prog" > "$WORK/run" ;;
-  interp)
-    printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$DAGGER_INTERP" "$wat" > "$WORK/run" ;;
+  interp) # the interpreter takes the policy flags; the others are codegen's
+    policy=()
+    for ((i = 0; i < ${#flags[@]}; i++)); do
+      case ${flags[i]} in
+        --allow | --deny) policy+=("${flags[i]}" "${flags[i + 1]}"); i=$((i + 1)) ;;
+      esac
+    done
+    printf '#!/bin/sh\nexec "%s"' "$DAGGER_INTERP" > "$WORK/run"
+    printf ' "%s"' "${policy[@]}" "$wat" >> "$WORK/run"
+    printf ' "$@"\n' >> "$WORK/run" ;;
   cross:*)
     triple=${engine#cross:}
     "$DAGGERCC" --target="$triple" "${flags[@]}" "$wat" -o "$WORK/prog"
