@@ -35,6 +35,8 @@ static const char usage_text[] =
     "  --allow RULE     compile in a policy rule allowing the URLs RULE\n"
     "                   matches (repeatable)\n"
     "  --deny RULE      compile in a policy rule denying them (repeatable)\n"
+    "  --print-sdk-dir  print the folder holding dagger.h, the C guest SDK\n"
+    "                   (for clang -I), then exit\n"
     "  --print-policy   print what a program built with the given --allow and\n"
     "                   --deny rules may open, then exit\n"
     "  --help           print this help and exit\n"
@@ -56,6 +58,7 @@ typedef struct cli {
   const char *allow[MAX_RULES], *deny[MAX_RULES];
   const char *extra_input;
   bool print_policy;
+  bool print_sdk_dir;
 } cli;
 
 /* ---- progress on a terminal ------------------------------------------- */
@@ -157,6 +160,8 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
     return c->o.verbose = true, 0;
   if (strcmp(a, "--print-policy") == 0)
     return c->print_policy = true, 0;
+  if (strcmp(a, "--print-sdk-dir") == 0)
+    return c->print_sdk_dir = true, 0;
   if (a[0] == '-' && a[1] == 'O') {
     if (a[2] < '0' || a[2] > '3' || a[3])
       return usage_error("%s: expected -O0, -O1, -O2 or -O3", a);
@@ -193,7 +198,7 @@ static int parse(cli *c, int argc, char **argv) {
     if (rc != 0)
       return rc;
   }
-  if (c->print_policy)
+  if (c->print_policy || c->print_sdk_dir)
     return 0;
   if (!c->o.input)
     return usage_error("%s", "no input file");
@@ -262,6 +267,15 @@ int main(int argc, char **argv) {
   rc = parse(&c, argc, argv);
   if (rc != 0)
     return rc < 0 ? 0 : rc;
+  if (c.print_sdk_dir) {
+    /* The C guest SDK (sdk/dagger.h), beside the runtime headers. */
+    char *dir = resource_dir(DGC_REL_INCDIR "/sdk");
+    if (!dir)
+      return 1;
+    puts(dir);
+    free(dir);
+    return fflush(stdout) == 0 ? 0 : 1;
+  }
   if (c.print_policy) {
     dgc_policy_print(stdout, &c.o.policy);
     return fflush(stdout) == 0 ? 0 : 1;
