@@ -132,7 +132,7 @@ int dagger_jail_open(int jail_fd, const char *rel, int flags,
 
 /* ---- random.c ---------------------------------------------------------- */
 /* Fills buf from the kernel's getrandom(2), retrying until full: the source
- * used when the runtime is built without libsodium. DAGGER_OK or -IO. */
+ * used where libsodium cannot be loaded. DAGGER_OK or -IO. */
 int dagger_random_os(uint8_t *buf, size_t len);
 
 /* ---- http.c: the strict parser of the request a module writes ----------
