@@ -132,8 +132,10 @@ static bool ipv4_part(const char *s, size_t n, uint64_t *v) {
     if (d < 0 || d >= base)
       return false;
     *v = *v * (uint64_t)base + (uint64_t)d;
+    if (*v > UINT32_MAX)
+      return false; /* too big for any part, and must not wrap around */
   }
-  return n > 0 || base != 10;
+  return n > 0; /* "0x" alone is no number to inet_aton(3) */
 }
 
 static bool ends_in_number(const char *h) {
@@ -173,7 +175,9 @@ static bool ipv4_normalise(char *h, size_t size) {
 }
 
 /* A registered name or IPv4 host, decoded and lower-cased; one trailing
- * dot dropped ("good.com." is good.com to DNS). */
+ * dot dropped ("good.com." is good.com to DNS). A number with a trailing
+ * dot ("1.2.3.4.") has no normal form: inet_aton(3), and so libcurl's
+ * resolver, takes it for a DNS name, not for the address it spells. */
 static void put_host(out_buf *o, dagger_str host) {
   static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._";
@@ -184,7 +188,8 @@ static void put_host(out_buf *o, dagger_str host) {
     return;
   }
   h[n] = '\0';
-  if (n > 0 && h[n - 1] == '.')
+  bool dot = n > 0 && h[n - 1] == '.';
+  if (dot)
     h[--n] = '\0';
   if (strspn(h, ok) != (size_t)n || (host.n > 0 && n == 0) ||
       (n > 0 && h[n - 1] == '.')) {
@@ -193,7 +198,7 @@ static void put_host(out_buf *o, dagger_str host) {
   }
   for (long i = 0; i < n; i++)
     h[i] = (char)tolower((unsigned char)h[i]);
-  if (n > 0 && ends_in_number(h) && !ipv4_normalise(h, sizeof h))
+  if (n > 0 && ends_in_number(h) && (dot || !ipv4_normalise(h, sizeof h)))
     o->bad = true;
   puts_(o, h);
 }

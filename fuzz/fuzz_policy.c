@@ -1,0 +1,215 @@
+/* libFuzzer target for the policy decision with fuzzed rules as well as a
+ * fuzzed URL. The input is lines: the first is the URL, each further line
+ * a rule, "+RULE" for --allow, "-RULE" for --deny ("!" alone makes the
+ * default deny; otherwise, as in daggercc, the default is allow exactly
+ * when there is no allow rule). For any input:
+ *   - dagger_policy_check answers OK or NOT_PERMITTED, and that answer is
+ *     the documented one: denied when a deny rule names the URL or cannot
+ *     decide (fail closed), else allowed when an allow rule names it or
+ *     by default;
+ *   - a rule that cannot decide (-1) is invalid or meets a URL that has no
+ *     normal form;
+ *   - a valid prefix rule and its own normal form, used as a rule, decide
+ *     alike, and a URL and its normal form are decided alike by every rule
+ *     (spelling never changes a verdict);
+ *   - a prefix rule names only URLs of its own authority (host and port of
+ *     the normal forms equal), so no rule for one host opens another.
+ *
+ * Build and run by hand (fuzz/CMakeLists.txt and scripts/fuzz.sh do the
+ * same), from the top of the source tree:
+ *   clang-19 -g -O1 -fsanitize=fuzzer,address,undefined \
+ *     -fno-sanitize-recover=all -I rt -I rt/include fuzz/fuzz_policy.c \
+ *     rt/[a-z]*.c -o /tmp/fuzz_policy
+ *   cp -r fuzz/corpus/policy /tmp/corpus-policy  # keep the seeds pristine
+ *   /tmp/fuzz_policy -runs=2000000 /tmp/corpus-policy
+ *
+ * A denied open prints a line on stderr; so that millions of them do not
+ * drown libFuzzer's own output, the target adds -close_fd_mask=2 to the
+ * command line (libFuzzer and the sanitizers then report on a duplicate of
+ * stderr, and so do this target's own failure messages). */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rt.h"
+
+#define MAX_RULES 16
+#define NORM_MAX (DAGGER_URL_MAX + 64)
+
+static int report_fd = 2;
+
+static void fail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vdprintf(report_fd, fmt, ap);
+  va_end(ap);
+  dprintf(report_fd, "\n");
+  abort();
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  static char *args[256];
+  static char quiet[] = "-close_fd_mask=2";
+  int n = *argc < 254 ? *argc : 254;
+  report_fd = dup(2);
+  if (report_fd < 0)
+    report_fd = 2;
+  for (int i = 0; i < n; i++) {
+    args[i] = (*argv)[i];
+    if (strncmp(args[i], "-close_fd_mask=", 15) == 0)
+      return 0; /* the user chose */
+  }
+  args[n] = quiet;
+  args[n + 1] = NULL;
+  *argc = n + 1;
+  *argv = args;
+  return 0;
+}
+
+typedef struct input {
+  char *url;
+  size_t url_len;
+  const char *allow[MAX_RULES + 1], *deny[MAX_RULES + 1];
+  int nallow, ndeny;
+  int default_allow;
+} input;
+
+/* Splits a NUL-terminated copy of the input into its lines (a rule with a
+ * NUL in it ends there, as an argv string would). */
+static void split(char *text, size_t size, input *in) {
+  char *nl = memchr(text, '\n', size);
+  char *line = nl ? nl + 1 : NULL;
+  in->url = text;
+  in->url_len = nl ? (size_t)(nl - text) : size;
+  in->default_allow = -1;
+  while (line) {
+    char *next = memchr(line, '\n', size - (size_t)(line - text));
+    if (next)
+      *next = '\0';
+    if (strcmp(line, "!") == 0)
+      in->default_allow = 0;
+    else if (line[0] == '+' && in->nallow < MAX_RULES)
+      in->allow[in->nallow++] = line + 1;
+    else if (line[0] == '-' && in->ndeny < MAX_RULES)
+      in->deny[in->ndeny++] = line + 1;
+    line = next ? next + 1 : NULL;
+  }
+  in->allow[in->nallow] = in->deny[in->ndeny] = NULL;
+  if (in->default_allow < 0)
+    in->default_allow = in->nallow == 0;
+}
+
+/* A scheme rule as policy.c reads it: "https", "https:" or "https://". */
+static bool is_scheme_rule(const char *rule) {
+  static const char more[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+      "0123456789+-.";
+  size_t n = strspn(rule, more);
+  const char *rest = rule + n;
+  return n > 0 && n < 32 && isalpha((unsigned char)rule[0]) &&
+         (!*rest || strcmp(rest, ":") == 0 || strcmp(rest, "://") == 0);
+}
+
+/* The normal form of a URL's text, or -1. */
+static long normalise_text(const char *text, size_t n, char *out) {
+  dagger_url u;
+  if (dagger_url_parse(text, n, &u) != DAGGER_OK)
+    return -1;
+  return dagger_policy_normalise(&u, out, NORM_MAX);
+}
+
+/* Length of "scheme://authority" at the start of a normal form. */
+static size_t authority_end(const char *norm) {
+  const char *a = strstr(norm, "://");
+  if (!a)
+    fail("normal form without \"://\": %s", norm);
+  return (size_t)(a + 3 - norm) + strcspn(a + 3, "/?");
+}
+
+static void check_rule(const char *rule, const dagger_url *u, const char *un,
+                       long ulen) {
+  static char rn[NORM_MAX];
+  int m = dagger_policy_rule_match(rule, u);
+  if (m < -1 || m > 1)
+    fail("rule %s: match %d", rule, m);
+  bool valid = dagger_policy_rule_check(rule) == DAGGER_OK;
+  if (m == -1 && valid && ulen >= 0)
+    fail("valid rule %s undecided on %s", rule, un);
+  if (!valid || is_scheme_rule(rule))
+    return;
+  long rlen = normalise_text(rule, strlen(rule), rn);
+  if (rlen < 0)
+    fail("valid rule %s has no normal form", rule);
+  if (dagger_policy_rule_check(rn) != DAGGER_OK)
+    fail("normal form %s of valid rule %s is invalid", rn, rule);
+  int mn = dagger_policy_rule_match(rn, u);
+  if (mn != m)
+    fail("rule %s matches %d, its normal form %s %d", rule, m, rn, mn);
+  if (m == 1) {
+    size_t ra = authority_end(rn), ua = authority_end(un);
+    if (ra != ua || memcmp(rn, un, ra) != 0)
+      fail("rule %s (%s) names %s of another authority", rule, rn, un);
+  }
+}
+
+static bool expected(const input *in, const dagger_url *u) {
+  for (int i = 0; i < in->ndeny; i++)
+    if (dagger_policy_rule_match(in->deny[i], u) != 0)
+      return false;
+  for (int i = 0; i < in->nallow; i++)
+    if (dagger_policy_rule_match(in->allow[i], u) == 1)
+      return true;
+  return in->default_allow;
+}
+
+static int verdict(const input *in, const dagger_url *u) {
+  dagger_rt rt = {.program = "fuzz_policy",
+                  .allow = in->allow,
+                  .deny = in->deny,
+                  .default_allow = in->default_allow};
+  int v = dagger_policy_check(&rt, u);
+  if (v != DAGGER_OK && v != DAGGER_NOT_PERMITTED)
+    fail("dagger_policy_check answered %d", v);
+  if ((v == DAGGER_OK) != expected(in, u))
+    fail("dagger_policy_check answered %d against its contract", v);
+  return v;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static char text[DAGGER_URL_MAX * 4 + 1], un[NORM_MAX];
+  if (size >= sizeof text)
+    return 0;
+  memcpy(text, data, size);
+  text[size] = '\0';
+  input in = {0};
+  split(text, size, &in);
+  dagger_url u;
+  if (dagger_url_parse(in.url, in.url_len, &u) != DAGGER_OK)
+    return 0;
+  long ulen = dagger_policy_normalise(&u, un, sizeof un);
+  for (int i = 0; i < in.nallow; i++)
+    check_rule(in.allow[i], &u, un, ulen);
+  for (int i = 0; i < in.ndeny; i++)
+    check_rule(in.deny[i], &u, un, ulen);
+  int v = verdict(&in, &u);
+  if (ulen < 0)
+    return 0;
+  dagger_url nu;
+  if (dagger_url_parse(un, (size_t)ulen, &nu) != DAGGER_OK)
+    fail("normal form %s does not parse", un);
+  for (int i = 0; i < in.nallow + in.ndeny; i++) {
+    const char *r = i < in.nallow ? in.allow[i] : in.deny[i - in.nallow];
+    int a = dagger_policy_rule_match(r, &u),
+        b = dagger_policy_rule_match(r, &nu);
+    if (a != b)
+      fail("rule %s: %d on %.*s, %d on its normal form %s", r, a,
+           (int)in.url_len, in.url, b, un);
+  }
+  if (verdict(&in, &nu) != v)
+    fail("%.*s and its normal form %s decided differently", (int)in.url_len,
+         in.url, un);
+  return 0;
+}

@@ -1,0 +1,93 @@
+/* What the fuzzers (fuzz/) found, one table entry per finding, so that a
+ * fix cannot quietly come undone. Each input is also a seed in the corpus
+ * of the target that found it (fuzz/corpus/<target>/regress-*), where the
+ * CTest fuzz tests replay it under the sanitizers; here the expected
+ * answer is spelt out. */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rt.h"
+
+/* fuzz_http_url: hosts the policy read as an IPv4 address that libcurl
+ * (through inet_aton(3)) takes for a DNS name. Such a host must have no
+ * normal form, so that no rule names it and a deny rule of its scheme
+ * refuses it. */
+static void test_ipv4_like_hosts(void) {
+  static const struct {
+    const char *url, *want; /* want NULL: no normal form */
+  } cases[] = {
+      /* a trailing dot after a number: WHATWG's IPv4, a name to curl */
+      {"http://3./g.6", NULL},
+      {"http://1.2.3.4./", NULL},
+      {"http://0x7f.1./", NULL},
+      /* "0x" without digits */
+      {"http://0x:/", NULL},
+      {"http://1.0x/", NULL},
+      /* parts that wrapped around 64 bits: 0x4f << 72 read as 0, and
+       * 2^64 + 0x7f000001 as 127.0.0.1 */
+      {"http://0x4f0000000000000000/", NULL},
+      {"http://18446744073709551616/", NULL},
+      {"http://18446744075840258049/", NULL},
+      {"http://0x1000000007f000001/", NULL},
+      {"http://4294967296/", NULL},
+      /* what stays as it was */
+      {"http://good.com./", "http://good.com/"},
+      {"http://4294967295/", "http://255.255.255.255/"},
+      {"http://0x0/", "http://0.0.0.0/"},
+      {"http://0xffffffff/", "http://255.255.255.255/"},
+      {"http://0x7f.1/", "http://127.0.0.1/"},
+      {"http://00000000000000000000127.1/", NULL}, /* over 20 digits */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const char *t = cases[i].url;
+    char out[256];
+    dagger_url u;
+    CU_ASSERT_FATAL(dagger_url_parse(t, strlen(t), &u) == DAGGER_OK);
+    long n = dagger_policy_normalise(&u, out, sizeof out);
+    bool ok =
+        cases[i].want ? n >= 0 && strcmp(out, cases[i].want) == 0 : n == -1;
+    if (!ok)
+      fprintf(stderr, "\n%s -> %s (want %s)\n", t, n < 0 ? "none" : out,
+              cases[i].want ? cases[i].want : "none");
+    CU_ASSERT(ok);
+  }
+}
+
+/* The same hosts through the decision: an allow rule for the address they
+ * once normalised to does not open them, a deny rule of the scheme does
+ * refuse them. */
+static void test_ipv4_like_decision(void) {
+  static const char *const allow[] = {"http://127.0.0.1", "http://0.0.0.0",
+                                      NULL};
+  static const char *const deny[] = {"http://evil.com", NULL};
+  static const char *const urls[] = {
+      "http://18446744075840258049/",
+      "http://0x/",
+      "http://127.0.0.1./",
+  };
+  dagger_rt rt = {.program = "test_fuzz_regressions", .allow = allow};
+  dagger_rt open_rt = {
+      .program = "test_fuzz_regressions", .deny = deny, .default_allow = 1};
+  for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+    dagger_url u;
+    CU_ASSERT_FATAL(dagger_url_parse(urls[i], strlen(urls[i]), &u) ==
+                    DAGGER_OK);
+    CU_ASSERT_EQUAL(dagger_policy_rule_match(allow[0], &u), -1);
+    CU_ASSERT_EQUAL(dagger_policy_check(&rt, &u), DAGGER_NOT_PERMITTED);
+    CU_ASSERT_EQUAL(dagger_policy_check(&open_rt, &u), DAGGER_NOT_PERMITTED);
+  }
+}
+
+int main(void) {
+  if (CU_initialize_registry() != CUE_SUCCESS)
+    return 1;
+  CU_pSuite s = CU_add_suite("fuzz regressions", NULL, NULL);
+  CU_add_test(s, "IPv4-like hosts have no normal form", test_ipv4_like_hosts);
+  CU_add_test(s, "IPv4-like hosts in the decision", test_ipv4_like_decision);
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  unsigned failed = CU_get_number_of_failures();
+  CU_cleanup_registry();
+  return failed ? 1 : 0;
+}
