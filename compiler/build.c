@@ -24,7 +24,9 @@ enum { NSTAGES = 4 };
 typedef struct build {
   const dgc_options *o;
   dgc_diag *d;
+  const dgc_target *target;
   const dgc_memcheck *memcheck;
+  dgc_runtime runtime;
   char *dir, *out_tmp;
   const char *wasm; /* the binary module: the input or wat2wasm's output */
   uint8_t *bytes;
@@ -187,6 +189,25 @@ static int check(build *b) {
   return rc;
 }
 
+/* The module's C, with wasm2c 1.0.32's big-endian bugs fixed (names.c). */
+static int fix_module(build *b) {
+  uint8_t *text;
+  size_t len;
+  dgc_diag inner;
+  FILE *f;
+  int rc;
+
+  if (read_all(b->module_c, &text, &len, &inner) != 0 ||
+      dgc_w2c_fix_big_endian((char **)&text, &inner) != 0)
+    return dgc_fail(b->d, "%s: %s", b->module_c, inner.msg);
+  f = fopen(b->module_c, "w");
+  rc = f && fputs((char *)text, f) >= 0 ? 0 : -1;
+  if (f && fclose(f) != 0)
+    rc = -1;
+  free(text);
+  return rc == 0 ? 0 : dgc_fail(b->d, "%s: cannot write", b->module_c);
+}
+
 static int translate(build *b) {
   dgc_argv a = {0};
   dgc_diag inner;
@@ -201,6 +222,8 @@ static int translate(build *b) {
   if (rc == 0)
     rc = run_tool(b, &a, "wasm2c", NULL);
   dgc_argv_free(&a);
+  if (rc == 0)
+    rc = fix_module(b);
   if (rc != 0 || b->abi.memory != DGC_MEM_DEFINED)
     return rc;
   if (read_all(b->module_h, (uint8_t **)&b->header, &len, &inner) != 0 ||
@@ -215,7 +238,8 @@ static int write_glue(build *b) {
                 .abi = &b->abi,
                 .memory_field = b->memory_field,
                 .policy = &b->o->policy,
-                .source = b->o->input};
+                .source = b->o->input,
+                .static_link = b->o->static_link};
   dgc_diag inner;
   FILE *f;
   int rc;
@@ -275,16 +299,22 @@ static int emit_c(build *b) {
 }
 
 static int compile(build *b) {
-  dgc_cc_plan p = {.cc = b->o->cc,
+  dgc_cc_plan p = {.target = b->target,
+                   .cc = b->o->cc,
                    .cflags = b->o->cflags,
                    .opt_level = b->o->opt_level,
                    .memcheck = b->memcheck,
-                   .incdir = b->o->incdir,
-                   .libdir = b->o->libdir,
+                   .static_link = b->o->static_link,
+                   .incdir = b->o->paths.incdir,
+                   .libdir = b->runtime.libdir,
                    .source = b->glue_c,
                    .output = b->out_tmp};
   dgc_argv a = {0};
-  int rc = dgc_plan_cc(&a, &p, b->d);
+  int rc = dgc_runtime_get(b->target, &b->o->paths, b->o->cc, b->o->verbose,
+                           &b->runtime, b->d);
+
+  if (rc == 0)
+    rc = dgc_plan_cc(&a, &p, b->d);
 
   if (rc == 0)
     rc = run_tool(b, &a, "the C compiler", NULL);
@@ -312,10 +342,16 @@ static int check_options(build *b) {
   if (o->opt_level < 0 || o->opt_level > 3)
     return dgc_fail(b->d, "optimisation level %d: expected 0 to 3",
                     o->opt_level);
-  b->memcheck = dgc_memcheck_find(o->memcheck);
-  if (!b->memcheck)
-    return dgc_fail(b->d, "no memory-check strategy named %s", o->memcheck);
-  if (!o->input || !o->output || !o->libdir || !o->incdir)
+  b->target = dgc_target_find(o->target);
+  if (!b->target)
+    return dgc_fail(b->d, "unknown target %s (known: %s)", o->target,
+                    dgc_target_names());
+  if (dgc_target_memcheck(b->target, o->memcheck, &b->memcheck, b->d) != 0 ||
+      dgc_target_check_cc(b->target, o->cc, b->d) != 0 ||
+      (o->static_link && dgc_target_check_static(b->target, b->d) != 0))
+    return -1;
+  if (!o->input || !o->output || !o->paths.libdir || !o->paths.incdir ||
+      !o->paths.srcdir)
     return dgc_fail(b->d, "input, output and runtime directories needed");
   /* The rename would replace a directory entry of any kind: never let it
    * replace /dev/null or a FIFO. */

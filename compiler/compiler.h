@@ -164,6 +164,10 @@ size_t dgc_w2c_import_modules(const dgc_abi *abi, const char **out);
  * text of the generated header. 0, or -1 with a message. */
 int dgc_w2c_memory_field(const char *header, char *field, size_t size,
                          dgc_diag *d);
+/* Fixes wasm2c 1.0.32's memory.fill and memory.copy for big-endian targets
+ * in the text of the generated C (*text, malloc'd, replaced). 0, or -1
+ * with a message when the text is not what 1.0.32 writes. */
+int dgc_w2c_fix_big_endian(char **text, dgc_diag *d);
 
 /* ---- glue.c: the generated glue ------------------------------------------
  * The compiled-in policy: rules are stored and passed to the runtime as they
@@ -186,6 +190,7 @@ typedef struct dgc_glue {
   const char *memory_field; /* DGC_MEM_DEFINED: from dgc_w2c_memory_field */
   const dgc_policy *policy;
   const char *source; /* the input's name, for the header comment */
+  bool static_link;   /* --static: append templates/glue-static.c */
 } dgc_glue;
 
 /* Writes the whole glue: the template, then the module's part. 0, or -1
@@ -195,6 +200,9 @@ int dgc_emit_glue(FILE *out, const dgc_glue *g, dgc_diag *d);
 /* templates/glue-main.c, embedded at build time (template-glue-main.c). */
 extern const unsigned char dgc_template_glue_main[];
 extern const size_t dgc_template_glue_main_size;
+/* templates/glue-static.c: appended to the glue of a --static program. */
+extern const unsigned char dgc_template_glue_static[];
+extern const size_t dgc_template_glue_static_size;
 
 /* ---- plan.c: tool command lines from config.h ------------------------- */
 typedef struct dgc_argv {
@@ -208,20 +216,26 @@ void dgc_argv_push(dgc_argv *a, const char *s);
 void dgc_argv_split(dgc_argv *a, const char *s);
 void dgc_argv_free(dgc_argv *a);
 
-/* A memory-check strategy: every translation unit of a program gets the
- * same define, and the wasm2c runtime built with it is linked. */
+/* A memory-check strategy (--bounds): every translation unit of a program
+ * gets the same defines (blank-separated), and the wasm2c runtime library
+ * built with them is linked. */
 typedef struct dgc_memcheck {
-  const char *name, *define, *lib;
+  const char *name, *defines, *lib;
 } dgc_memcheck;
 
-/* NULL name: the configured default. NULL when there is no such strategy. */
+/* NULL when there is no such strategy (target.c says which a target may
+ * use and which is its default). */
 const dgc_memcheck *dgc_memcheck_find(const char *name);
 
+typedef struct dgc_target dgc_target;
+
 typedef struct dgc_cc_plan {
-  const char *cc;     /* $CC (may be "ccache gcc") or NULL: the default */
+  const dgc_target *target;
+  const char *cc;     /* $CC (may be "ccache gcc") or NULL: the target's */
   const char *cflags; /* $CFLAGS or NULL: appended after daggercc's flags */
   int opt_level;      /* 0..3 */
   const dgc_memcheck *memcheck;
+  bool static_link;            /* --static */
   const char *incdir, *libdir; /* the runtime's */
   const char *source;          /* the glue; it includes the module's C */
   const char *output;
@@ -234,6 +248,20 @@ int dgc_plan_validate(dgc_argv *a, const char *in, bool simd, dgc_diag *d);
 int dgc_plan_wasm2c(dgc_argv *a, const char *in, const char *out_c,
                     dgc_diag *d);
 int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d);
+/* Compiling one runtime source file for a target. */
+typedef struct dgc_rtcc_plan {
+  const dgc_target *target;
+  const char *cc;               /* NULL: the target's */
+  const dgc_memcheck *memcheck; /* wasm2c/ sources only, else NULL */
+  bool curl;                    /* build http(s) against curl's headers */
+  const char *const *incdirs;   /* NULL-terminated */
+  const char *source, *output;
+} dgc_rtcc_plan;
+
+int dgc_plan_runtime_cc(dgc_argv *a, const dgc_rtcc_plan *p, dgc_diag *d);
+/* ar rcs LIB OBJS... */
+int dgc_plan_ar(dgc_argv *a, const dgc_target *t, const char *lib,
+                char *const *objs, size_t nobjs, dgc_diag *d);
 
 /* ---- spawn.c: running tools, temporary files -------------------------- */
 /* Prints argv on one line, each word quoted for a POSIX shell when needed. */
@@ -263,6 +291,76 @@ void dgc_tmp_cleanup(void);
  * signal handler). */
 void dgc_tmp_reset(void);
 
+/* ---- target.c: the targets (config.h's table, compiler/targets.cmake) ---
+ * A target is a GNU triple. Its programs are compiled by its C compiler
+ * (or $CC), against a runtime built for it (runtime.c), with its bounds
+ * strategy; the host is one row of the table like the others. */
+struct dgc_target {
+  const char *triple;  /* "aarch64-linux-gnu" */
+  const char *arch;    /* Debian architecture: "arm64" */
+  const char *cc;      /* default C compiler: "aarch64-linux-gnu-gcc" */
+  const char *ar;      /* archiver for its runtime: "aarch64-linux-gnu-ar" */
+  const char *package; /* Debian package of the compiler */
+  const char *runner; /* command prefix running its programs here: "qemu-aarch64
+                       * -L /usr/aarch64-linux-gnu"; "" for the host */
+  bool big_endian, is64;
+  bool debian; /* Debian 12's main archive has the architecture's libraries */
+  bool host;
+};
+
+/* NULL triple: the host. NULL when unknown. */
+const dgc_target *dgc_target_find(const char *triple);
+/* The known triples, comma-separated, for messages. */
+const char *dgc_target_names(void);
+/* The bounds strategy a target's programs use: name NULL picks the
+ * target's default (guard where possible, else explicit). 0, or -1 with a
+ * message saying why this target cannot use it. */
+int dgc_target_memcheck(const dgc_target *t, const char *name,
+                        const dgc_memcheck **out, dgc_diag *d);
+/* Whether PATH has an executable `name` (a path with '/' is checked as is). */
+bool dgc_find_program(const char *name);
+/* Checks that the C compiler that will build for t exists: cc ($CC) when
+ * given, else the target's own; -1 with "install the Debian package ..."
+ * otherwise. */
+int dgc_target_check_cc(const dgc_target *t, const char *cc, dgc_diag *d);
+/* 0 when t's programs can be linked statically (--static). */
+int dgc_target_check_static(const dgc_target *t, dgc_diag *d);
+
+/* ---- runtime.c: a target's runtime, prebuilt, cached or built now -------
+ * The host's runtime is built by CMake into libdir. Another target's is
+ * built by daggercc itself from the sources in srcdir, with the target's
+ * compiler, into a directory that records a key of everything that went
+ * into it (sources, headers, flags, compiler): libdir/TRIPLE when CMake had
+ * daggercc build it (--build-runtime), else the cache
+ * (cachedir/TRIPLE-KEY), built once under a lock and used while its key
+ * matches. */
+typedef struct dgc_paths {
+  const char *libdir;   /* the host runtime; prebuilt ones in libdir/TRIPLE */
+  const char *incdir;   /* headers that programs and runtimes compile with */
+  const char *srcdir;   /* the runtime's sources */
+  const char *cachedir; /* NULL: none ($XDG_CACHE_HOME or ~/.cache unset) */
+} dgc_paths;
+
+typedef struct dgc_runtime {
+  char libdir[4096]; /* where its libraries are */
+  bool curl;         /* http(s) built (dlopen()s libcurl at run time) */
+  enum { DGC_RT_HOST, DGC_RT_PREBUILT, DGC_RT_CACHED, DGC_RT_MISSING } state;
+} dgc_runtime;
+
+/* Where t's runtime is or would go, without building anything. */
+int dgc_runtime_probe(const dgc_target *t, const dgc_paths *p, const char *cc,
+                      dgc_runtime *out, dgc_diag *d);
+/* The runtime to link, built first when there is none (a line on stderr
+ * says so: it takes seconds). cc: $CC or NULL. */
+int dgc_runtime_get(const dgc_target *t, const dgc_paths *p, const char *cc,
+                    bool verbose, dgc_runtime *out, dgc_diag *d);
+/* Builds t's runtime into dir unless dir already holds it (for CMake). */
+int dgc_runtime_build(const dgc_target *t, const dgc_paths *p, const char *cc,
+                      const char *dir, bool verbose, dgc_diag *d);
+/* --print-features: what t's programs support, one "key: value" a line. */
+int dgc_print_features(FILE *out, const dgc_target *t, const dgc_paths *p,
+                       const char *cc, dgc_diag *d);
+
 /* ---- build.c: compile one module into one executable ------------------ */
 typedef struct dgc_options {
   const char *input;  /* .wasm, or .wat (converted with wat2wasm) */
@@ -271,8 +369,10 @@ typedef struct dgc_options {
   const char *emit_c; /* directory to keep the generated C in, or NULL */
   dgc_policy policy;
   const char *memcheck;             /* strategy name, NULL: the default */
+  const char *target;               /* triple, NULL: the host */
+  bool static_link;                 /* --static */
   const char *cc, *cflags, *tmpdir; /* from the environment, or NULL */
-  const char *libdir, *incdir;      /* the runtime */
+  dgc_paths paths;                  /* the runtime's */
   bool verbose;                     /* print every command before it runs */
   /* Called as each stage starts (1..nstages); may be NULL. */
   void (*progress)(void *ctx, int stage, int nstages, const char *what);

@@ -253,6 +253,8 @@ int dgc_emit_glue(FILE *out, const dgc_glue *g, dgc_diag *d) {
     return dgc_fail(d, "out of memory");
   c.nmods = dgc_w2c_import_modules(g->abi, c.mods);
   fwrite(dgc_template_glue_main, 1, dgc_template_glue_main_size, out);
+  if (g->static_link)
+    fwrite(dgc_template_glue_static, 1, dgc_template_glue_static_size, out);
   rc = emit_module_part(&c);
   free(c.mods);
   if (rc != 0)

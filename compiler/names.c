@@ -132,3 +132,51 @@ int dgc_w2c_memory_field(const char *header, char *field, size_t size,
   }
   return dgc_fail(d, "wasm2c output: no memory field in " DGC_W2C_INSTANCE_T);
 }
+
+/* wasm2c 1.0.32's memory.fill and memory.copy forget its own big-endian
+ * layout (guest byte i at data[size - 1 - i]): they address data + i as if
+ * memory were little-endian, so on s390x they fill and copy the wrong
+ * bytes. Each faulty line gets a WABT_BIG_ENDIAN alternative that addresses
+ * the reversed block [size - i - n, size - i); the fixed text is right for
+ * either byte order, so it is applied for every target. */
+static const struct {
+  const char *line, *big_endian;
+} be_fixes[] = {
+    {"  memset(mem->data + d, val, n);\n",
+     "  memset(mem->data + mem->size - d - n, val, n);\n"},
+    {"  memmove(dest->data + dest_addr, src->data + src_addr, n);\n",
+     "  memmove(dest->data + dest->size - dest_addr - n,\n"
+     "          src->data + src->size - src_addr - n, n);\n"},
+};
+
+static char *replace_once(char *text, const char *at, const char *old,
+                          const char *fix) {
+  static const char head[] = "#if WABT_BIG_ENDIAN /* fixed by daggercc */\n",
+                    mid[] = "#else\n", tail[] = "#endif\n";
+  size_t pre = (size_t)(at - text), n = strlen(text), k = strlen(old);
+  size_t size = n + strlen(head) + strlen(fix) + strlen(mid) + strlen(tail);
+  char *out = malloc(size + 1);
+
+  if (out)
+    snprintf(out, size + 1, "%.*s%s%s%s%s%s%s", (int)pre, text, head, fix, mid,
+             old, tail, at + k);
+  return out;
+}
+
+int dgc_w2c_fix_big_endian(char **text, dgc_diag *d) {
+  for (size_t i = 0; i < sizeof be_fixes / sizeof be_fixes[0]; i++) {
+    const char *at = strstr(*text, be_fixes[i].line);
+    char *fixed;
+    if (!at)
+      return dgc_fail(d,
+                      "wasm2c output: no line \"%.*s\" to fix for "
+                      "big-endian targets",
+                      (int)strlen(be_fixes[i].line) - 1, be_fixes[i].line);
+    fixed = replace_once(*text, at, be_fixes[i].line, be_fixes[i].big_endian);
+    if (!fixed)
+      return dgc_fail(d, "out of memory");
+    free(*text);
+    *text = fixed;
+  }
+  return 0;
+}

@@ -74,8 +74,6 @@ static const char *const memchecks[] = {DGC_MEMCHECKS NULL};
 const dgc_memcheck *dgc_memcheck_find(const char *name) {
   static dgc_memcheck table[sizeof memchecks / sizeof memchecks[0] / 3];
 
-  if (!name)
-    name = DGC_MEMCHECK_DEFAULT;
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
     if (strcmp(memchecks[3 * i], name) != 0)
       continue;
@@ -113,26 +111,44 @@ int dgc_plan_wasm2c(dgc_argv *a, const char *in, const char *out_c,
   return done(a, d);
 }
 
+/* Flags that every translation unit of a target's program shares with
+ * the target's runtime: the bounds strategy and the byte order. */
+static void push_target_defines(dgc_argv *a, const dgc_target *t,
+                                const dgc_memcheck *m) {
+  if (m)
+    dgc_argv_split(a, m->defines);
+  if (t->big_endian)
+    dgc_argv_push(a, DGC_BIG_ENDIAN_DEFINE);
+}
+
+/* A blank $CC is as good as none. */
+static void push_cc(dgc_argv *a, const char *cc, const dgc_target *t) {
+  if (cc)
+    dgc_argv_split(a, cc);
+  if (a->n == 0)
+    dgc_argv_push(a, t->cc);
+}
+
 /* One compiler process builds and links the whole program: the glue
  * includes the module's C, and the runtime is prebuilt. $CFLAGS come after
- * daggercc's own flags so that they win. */
+ * daggercc's own flags so that they win. The host's runtime may be built
+ * with sanitizers, which its programs then need too; another target's
+ * runtime never is. */
 int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d) {
   static const char *const cflags[] = {DGC_PROGRAM_CFLAGS NULL};
   static const char *const deps[] = {DGC_RUNTIME_DEPS NULL};
   static const char *const sanitize[] = {DGC_SANITIZE_FLAGS NULL};
   static const char *const ldflags[] = {DGC_LINK_FLAGS NULL};
+  static const char *const static_flags[] = {DGC_STATIC_FLAGS NULL};
   char opt[] = "-O0";
 
-  /* A blank $CC is as good as none. */
-  if (p->cc)
-    dgc_argv_split(a, p->cc);
-  if (a->n == 0)
-    dgc_argv_push(a, DGC_DEFAULT_CC);
+  push_cc(a, p->cc, p->target);
   opt[2] = (char)('0' + p->opt_level);
   dgc_argv_push(a, opt);
   push_all(a, cflags);
-  dgc_argv_push(a, p->memcheck->define);
-  push_all(a, sanitize);
+  push_target_defines(a, p->target, p->memcheck);
+  if (p->target->host)
+    push_all(a, sanitize);
   dgc_argv_push(a, "-I");
   dgc_argv_push(a, p->incdir);
   if (p->cflags)
@@ -141,10 +157,41 @@ int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d) {
   dgc_argv_push(a, p->output);
   dgc_argv_push(a, p->source);
   push_all(a, ldflags);
+  if (p->static_link)
+    push_all(a, static_flags);
   dgc_argv_push(a, "-L");
   dgc_argv_push(a, p->libdir);
   dgc_argv_push(a, DGC_RUNTIME_LIB);
   dgc_argv_push(a, p->memcheck->lib);
   push_all(a, deps);
+  return done(a, d);
+}
+
+int dgc_plan_runtime_cc(dgc_argv *a, const dgc_rtcc_plan *p, dgc_diag *d) {
+  static const char *const cflags[] = {DGC_RUNTIME_CFLAGS NULL};
+
+  push_cc(a, p->cc, p->target);
+  push_all(a, cflags);
+  push_target_defines(a, p->target, p->memcheck);
+  if (p->curl)
+    dgc_argv_push(a, DGC_CURL_DEFINE);
+  for (const char *const *dir = p->incdirs; *dir; dir++) {
+    dgc_argv_push(a, "-I");
+    dgc_argv_push(a, *dir);
+  }
+  dgc_argv_push(a, "-c");
+  dgc_argv_push(a, p->source);
+  dgc_argv_push(a, "-o");
+  dgc_argv_push(a, p->output);
+  return done(a, d);
+}
+
+int dgc_plan_ar(dgc_argv *a, const dgc_target *t, const char *lib,
+                char *const *objs, size_t nobjs, dgc_diag *d) {
+  dgc_argv_push(a, t->ar);
+  dgc_argv_push(a, DGC_AR_FLAGS);
+  dgc_argv_push(a, lib);
+  for (size_t i = 0; i < nobjs; i++)
+    dgc_argv_push(a, objs[i]);
   return done(a, d);
 }

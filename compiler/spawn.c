@@ -194,7 +194,7 @@ int dgc_run(char *const *argv, bool verbose, char **capture, dgc_diag *d) {
 
 /* ---- temporary files -------------------------------------------------- */
 
-enum { MAX_TMP = 32 };
+enum { MAX_TMP = 256 }; /* a runtime build registers ~30 */
 
 static struct {
   char *path;

@@ -1,8 +1,9 @@
 /* daggercc: compile a WebAssembly module that uses the Dagger system-call
  * ABI into one native executable. A thin main over the compiler library
  * (compiler/build.c does the work): it parses the command line, reads the
- * environment (CC, CFLAGS, TMPDIR), finds the runtime next to itself, shows
- * progress on a terminal and removes temporary files on SIGINT/SIGTERM.
+ * environment (CC, CFLAGS, TMPDIR, XDG_CACHE_HOME, HOME), finds the runtime
+ * next to itself, shows progress on a terminal and removes temporary files
+ * on SIGINT/SIGTERM.
  *
  * Exit status: 0 success, 1 failure, 2 usage error. */
 #include "compiler.h"
@@ -17,6 +18,7 @@
 
 enum { EXIT_USAGE = 2, MAX_RULES = 256 };
 
+/* The help, in two parts around the list of targets. */
 static const char usage_text[] =
     "Usage: daggercc [options] INPUT.wasm|INPUT.wat -o OUTPUT\n"
     "\n"
@@ -35,6 +37,20 @@ static const char usage_text[] =
     "  --allow RULE     compile in a policy rule allowing the URLs RULE\n"
     "                   matches (repeatable)\n"
     "  --deny RULE      compile in a policy rule denying them (repeatable)\n"
+    "  --target=TRIPLE  compile for another machine (default: this one):\n"
+    "                   ";
+static const char usage_tail[] =
+    "\n"
+    "  --bounds=KIND    how memory accesses are checked: guard (guard pages,\n"
+    "                   default on 64-bit little-endian targets) or explicit\n"
+    "  --static         link a fully static executable (its http(s) opens\n"
+    "                   answer -UNSUPPORTED: it cannot load libcurl)\n"
+    "  --print-features print what the target's programs support, then exit\n"
+    "  --print-runner   print the command prefix (qemu-user) that runs the\n"
+    "                   target's programs on this machine, then exit\n"
+    "  --build-runtime DIR  build the target's runtime into DIR (CMake does\n"
+    "                   this at build time; daggercc otherwise builds it into\n"
+    "                   its cache on first use), then exit\n"
     "  --print-sdk-dir  print the folder holding dagger.h, the C guest SDK\n"
     "                   (for clang -I), then exit\n"
     "  --print-policy   print what a program built with the given --allow and\n"
@@ -47,9 +63,11 @@ static const char usage_text[] =
     "\n"
     "Environment:\n"
     "  CC       C compiler command, split on blanks (e.g. \"ccache gcc\");\n"
-    "           default " DGC_DEFAULT_CC "\n"
+    "           default " DGC_DEFAULT_CC ", or TRIPLE-gcc for --target\n"
     "  CFLAGS   extra C compiler flags, split on blanks, after daggercc's\n"
     "  TMPDIR   where temporary files go (default /tmp)\n"
+    "  XDG_CACHE_HOME  where runtimes built for other targets are kept\n"
+    "           (default ~/.cache; in the daggercc folder there)\n"
     "\n"
     "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
@@ -59,6 +77,8 @@ typedef struct cli {
   const char *extra_input;
   bool print_policy;
   bool print_sdk_dir;
+  bool print_features, print_runner;
+  const char *build_runtime; /* --build-runtime DIR */
 } cli;
 
 /* ---- progress on a terminal ------------------------------------------- */
@@ -153,7 +173,7 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
   bool missing = false;
 
   if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
-    return fputs(usage_text, stdout), -1;
+    return printf("%s%s%s", usage_text, dgc_target_names(), usage_tail), -1;
   if (strcmp(a, "--version") == 0)
     return puts("daggercc " DGC_VERSION), -1;
   if (strcmp(a, "-v") == 0)
@@ -162,6 +182,12 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
     return c->print_policy = true, 0;
   if (strcmp(a, "--print-sdk-dir") == 0)
     return c->print_sdk_dir = true, 0;
+  if (strcmp(a, "--print-features") == 0)
+    return c->print_features = true, 0;
+  if (strcmp(a, "--print-runner") == 0)
+    return c->print_runner = true, 0;
+  if (strcmp(a, "--static") == 0)
+    return c->o.static_link = true, 0;
   if (a[0] == '-' && a[1] == 'O') {
     if (a[2] < '0' || a[2] > '3' || a[3])
       return usage_error("%s: expected -O0, -O1, -O2 or -O3", a);
@@ -174,6 +200,12 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
   }
   if ((v = value_of("--emit-c", argc, argv, i, &missing)))
     return c->o.emit_c = v, 0;
+  if ((v = value_of("--target", argc, argv, i, &missing)))
+    return c->o.target = v, 0;
+  if ((v = value_of("--bounds", argc, argv, i, &missing)))
+    return c->o.memcheck = v, 0;
+  if ((v = value_of("--build-runtime", argc, argv, i, &missing)))
+    return c->build_runtime = v, 0;
   if ((v = value_of("--allow", argc, argv, i, &missing)))
     return add_rule(c->allow, &c->o.policy.nallow, "--allow", v);
   if ((v = value_of("--deny", argc, argv, i, &missing)))
@@ -183,6 +215,22 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
   if (a[0] == '-' && a[1] != '\0')
     return usage_error("unknown option %s", a);
   return take_input(c, a);
+}
+
+/* --target and --bounds name things that exist and fit together. */
+static int check_target(cli *c) {
+  const dgc_target *t = dgc_target_find(c->o.target);
+  const dgc_memcheck *m;
+  dgc_diag d;
+
+  if (!t) {
+    fprintf(stderr, "daggercc: unknown target %s (known targets: %s)\n",
+            c->o.target, dgc_target_names());
+    return EXIT_USAGE;
+  }
+  if (dgc_target_memcheck(t, c->o.memcheck, &m, &d) != 0)
+    return usage_error("%s", d.msg);
+  return 0;
 }
 
 static int parse(cli *c, int argc, char **argv) {
@@ -198,22 +246,23 @@ static int parse(cli *c, int argc, char **argv) {
     if (rc != 0)
       return rc;
   }
-  if (c->print_policy || c->print_sdk_dir)
-    return 0;
+  if (c->print_policy || c->print_sdk_dir || c->print_features ||
+      c->print_runner || c->build_runtime)
+    return check_target(c);
   if (!c->o.input)
     return usage_error("%s", "no input file");
   if (c->extra_input)
     return usage_error("more than one input file (%s)", c->extra_input);
   if (!c->o.output)
     return usage_error("%s", "no output file: use -o FILE");
-  return 0;
+  return check_target(c);
 }
 
 /* ---- the runtime next to daggercc ------------------------------------- */
 
 /* <dir of /proc/self/exe>/REL, resolved; the same in the build tree and
  * the install tree. */
-static char *resource_dir(const char *rel) {
+static char *resource_dir(const char *rel, bool required) {
   char exe[PATH_MAX], path[PATH_MAX + 64], *slash;
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 
@@ -227,7 +276,7 @@ static char *resource_dir(const char *rel) {
     *slash = '\0';
   snprintf(path, sizeof path, "%s/%s", exe, rel);
   slash = realpath(path, NULL);
-  if (!slash)
+  if (!slash && required)
     fprintf(stderr, "daggercc: runtime not found: %s: %s\n", path,
             strerror(errno));
   return slash;
@@ -238,23 +287,73 @@ static const char *env(const char *name) {
   return v && *v ? v : NULL;
 }
 
+/* $XDG_CACHE_HOME/daggercc, else ~/.cache/daggercc; NULL without either. */
+static char *cache_dir(void) {
+  const char *xdg = env("XDG_CACHE_HOME"), *home = env("HOME");
+  char buf[PATH_MAX];
+
+  if (xdg && xdg[0] == '/')
+    snprintf(buf, sizeof buf, "%s/daggercc", xdg);
+  else if (home)
+    snprintf(buf, sizeof buf, "%s/.cache/daggercc", home);
+  else
+    return NULL;
+  return strdup(buf);
+}
+
+/* The runtime's directories next to daggercc; the sources are needed only
+ * to build a runtime for another target. */
+static bool find_paths(dgc_paths *p) {
+  p->libdir = resource_dir(DGC_REL_LIBDIR, true);
+  p->incdir = resource_dir(DGC_REL_INCDIR, true);
+  p->srcdir = resource_dir(DGC_REL_SRCDIR, false);
+  p->cachedir = cache_dir();
+  return p->libdir && p->incdir;
+}
+
+static void free_paths(dgc_paths *p) {
+  free((char *)p->libdir);
+  free((char *)p->incdir);
+  free((char *)p->srcdir);
+  free((char *)p->cachedir);
+}
+
 static int compile(cli *c) {
   dgc_diag d;
   int rc = 1;
 
-  c->o.libdir = resource_dir(DGC_REL_LIBDIR);
-  c->o.incdir = resource_dir(DGC_REL_INCDIR);
-  if (c->o.libdir && c->o.incdir) {
-    if (!c->o.verbose && isatty(2))
-      c->o.progress = progress;
-    rc = dgc_compile(&c->o, &d) == 0 ? 0 : 1;
-    progress_clear();
-    if (rc != 0)
-      fprintf(stderr, "daggercc: %s\n", d.msg);
-  }
-  free((char *)c->o.libdir);
-  free((char *)c->o.incdir);
+  if (c->o.static_link)
+    fputs("daggercc: note: --static: the program cannot load libcurl, so "
+          "its http:// and https:// opens answer -UNSUPPORTED\n",
+          stderr);
+  if (!c->o.verbose && isatty(2))
+    c->o.progress = progress;
+  rc = dgc_compile(&c->o, &d) == 0 ? 0 : 1;
+  progress_clear();
+  if (rc != 0)
+    fprintf(stderr, "daggercc: %s\n", d.msg);
   return rc;
+}
+
+/* --print-runner, --print-features, --build-runtime: about the target. */
+static int about_target(cli *c) {
+  const dgc_target *t = dgc_target_find(c->o.target);
+  dgc_diag d;
+  int rc;
+
+  if (c->print_runner) {
+    if (!t->host)
+      puts(t->runner);
+    return fflush(stdout) == 0 ? 0 : 1;
+  }
+  if (c->print_features)
+    rc = dgc_print_features(stdout, t, &c->o.paths, c->o.cc, &d);
+  else
+    rc = dgc_runtime_build(t, &c->o.paths, c->o.cc, c->build_runtime,
+                           c->o.verbose, &d);
+  if (rc != 0)
+    fprintf(stderr, "daggercc: %s\n", d.msg);
+  return rc != 0 || fflush(stdout) != 0 ? 1 : 0;
 }
 
 int main(int argc, char **argv) {
@@ -269,7 +368,7 @@ int main(int argc, char **argv) {
     return rc < 0 ? 0 : rc;
   if (c.print_sdk_dir) {
     /* The C guest SDK (sdk/dagger.h), beside the runtime headers. */
-    char *dir = resource_dir(DGC_REL_INCDIR "/sdk");
+    char *dir = resource_dir(DGC_REL_INCDIR "/sdk", true);
     if (!dir)
       return 1;
     puts(dir);
@@ -284,5 +383,12 @@ int main(int argc, char **argv) {
   c.o.cflags = env("CFLAGS");
   c.o.tmpdir = env("TMPDIR");
   install_handlers();
-  return compile(&c);
+  if (!find_paths(&c.o.paths))
+    rc = 1;
+  else if (c.print_runner || c.print_features || c.build_runtime)
+    rc = about_target(&c);
+  else
+    rc = compile(&c);
+  free_paths(&c.o.paths);
+  return rc;
 }

@@ -9,11 +9,13 @@
  * from the module's own header, so it also compiles on its own (a test
  * compiles it with -c).
  *
- * Compiled with the same WASM_RT_MEMCHECK_SIGNAL_HANDLER value as the module
- * and the wasm2c runtime library: the value changes wasm-rt.h's types. */
+ * Compiled with the same WASM_RT_* defines (the bounds strategy) and
+ * WABT_BIG_ENDIAN value as the module and the wasm2c runtime library: they
+ * change wasm-rt.h's types and how memory is laid out. */
 #include <stdio.h>
 
 #include "dagger/runtime.h"
+#include "dagger/wasm2c.h"
 #include "wasm-rt-impl.h"
 #include "wasm-rt.h"
 
@@ -86,6 +88,7 @@ static int dagger_glue_run(dagger_rt *rt) {
 
 int main(int argc, char **argv) {
   dagger_config cfg;
+  dagger_memory mem;
   dagger_rt *rt;
   int status;
 
@@ -101,8 +104,13 @@ int main(int argc, char **argv) {
   }
   wasm_rt_init();
   dagger_glue_init(rt);
-  dagger_rt_set_memory(rt, dagger_glue_memory());
+  mem = dagger_glue_memory();
+  dagger_rt_set_memory(rt, mem);
+  /* From here until the guest is done, a fault in the memory's guard
+   * region or the stack's is a trap; any other fault still kills. */
+  dagger_w2c_traps_init(mem.base);
   status = dagger_glue_run(rt);
+  dagger_w2c_traps_fini();
   /* Streams are flushed while the guest memory still exists. */
   dagger_rt_free(rt);
   dagger_glue_free();

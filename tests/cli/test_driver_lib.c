@@ -107,8 +107,9 @@ static size_t find(const dgc_argv *a, const char *word) {
 }
 
 static void test_plan_cc(void) {
-  const dgc_memcheck *mc = dgc_memcheck_find(NULL);
-  dgc_cc_plan p = {.cc = "ccache gcc",
+  const dgc_memcheck *mc = dgc_memcheck_find("guard");
+  dgc_cc_plan p = {.target = dgc_target_find(NULL),
+                   .cc = "ccache gcc",
                    .cflags = "-O0 -g",
                    .opt_level = 3,
                    .memcheck = mc,
@@ -127,7 +128,10 @@ static void test_plan_cc(void) {
   /* $CFLAGS come after daggercc's flags, so they win. */
   CU_ASSERT(find(&a, "-O3") < find(&a, "-O0"));
   CU_ASSERT(find(&a, "-ffp-contract=off") < find(&a, "-O0"));
-  CU_ASSERT(find(&a, mc->define) != (size_t)-1);
+  CU_ASSERT(find(&a, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1") != (size_t)-1);
+  CU_ASSERT(find(&a, "-DWASM_RT_SKIP_SIGNAL_RECOVERY=1") != (size_t)-1);
+  CU_ASSERT(find(&a, "-DWABT_BIG_ENDIAN=1") == (size_t)-1);
+  CU_ASSERT(find(&a, "-static") == (size_t)-1);
   /* The runtime before its memory-check library, then its dependencies. */
   CU_ASSERT(find(&a, "-ldaggerrt") < find(&a, mc->lib));
   CU_ASSERT(find(&a, mc->lib) < find(&a, "-lm"));
@@ -146,11 +150,128 @@ static void test_memchecks(void) {
 
   CU_ASSERT_PTR_NOT_NULL_FATAL(g);
   CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-  CU_ASSERT_STRING_EQUAL(g->define, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1");
+  CU_ASSERT_STRING_EQUAL(g->defines, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 "
+                                     "-DWASM_RT_SKIP_SIGNAL_RECOVERY=1");
   CU_ASSERT_STRING_EQUAL(g->lib, "-ldagger-wasmrt-guard");
-  CU_ASSERT_STRING_EQUAL(e->define, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0");
+  /* Explicit checks without wasm2c's call-depth counter: the fault handler
+   * (rt/wasm2c) catches stack exhaustion instead. */
+  CU_ASSERT_STRING_EQUAL(e->defines, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 "
+                                     "-DWASM_RT_USE_STACK_DEPTH_COUNT=0");
   CU_ASSERT_STRING_EQUAL(e->lib, "-ldagger-wasmrt-explicit");
   CU_ASSERT_PTR_NULL(dgc_memcheck_find("bounds-of-nothing"));
+}
+
+/* ---- target.c ------------------------------------------------------------ */
+
+static void test_targets(void) {
+  const dgc_target *host = dgc_target_find(NULL);
+  const dgc_target *arm = dgc_target_find("arm-linux-gnueabihf");
+  const dgc_target *s390x = dgc_target_find("s390x-linux-gnu");
+  const dgc_target *a64 = dgc_target_find("aarch64-linux-gnu");
+  const dgc_memcheck *m;
+  dgc_diag d;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(host);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(arm);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s390x);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(a64);
+  CU_ASSERT(host->host && host->runner[0] == '\0');
+  CU_ASSERT_PTR_EQUAL(dgc_target_find(host->triple), host);
+  CU_ASSERT_PTR_NULL(dgc_target_find("vax-dec-vms"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(dgc_target_names(), "riscv64-linux-gnu"));
+  if (!a64->host) {
+    CU_ASSERT_STRING_EQUAL(a64->cc, "aarch64-linux-gnu-gcc");
+    CU_ASSERT_STRING_EQUAL(a64->package, "gcc-aarch64-linux-gnu");
+    CU_ASSERT_STRING_EQUAL(a64->runner,
+                           "qemu-aarch64 -L /usr/aarch64-linux-gnu "
+                           "-E LD_LIBRARY_PATH=/usr/aarch64-linux-gnu/lib");
+  }
+  CU_ASSERT(s390x->big_endian && s390x->is64 && !arm->is64);
+
+  /* Defaults: guard pages where they work, explicit checks elsewhere. */
+  CU_ASSERT_EQUAL(dgc_target_memcheck(a64, NULL, &m, &d), 0);
+  CU_ASSERT_STRING_EQUAL(m->name, "guard");
+  CU_ASSERT_EQUAL(dgc_target_memcheck(arm, NULL, &m, &d), 0);
+  CU_ASSERT_STRING_EQUAL(m->name, "explicit");
+  CU_ASSERT_EQUAL(dgc_target_memcheck(s390x, NULL, &m, &d), 0);
+  CU_ASSERT_STRING_EQUAL(m->name, "explicit");
+  CU_ASSERT_EQUAL(dgc_target_memcheck(a64, "explicit", &m, &d), 0);
+  CU_ASSERT_EQUAL(dgc_target_memcheck(arm, "guard", &m, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "32-bit"));
+  CU_ASSERT_EQUAL(dgc_target_memcheck(s390x, "guard", &m, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "big-endian"));
+  CU_ASSERT_EQUAL(dgc_target_memcheck(a64, "fences", &m, &d), -1);
+}
+
+static void test_check_cc(void) {
+  dgc_target t = *dgc_target_find("riscv64-linux-gnu");
+  dgc_diag d;
+
+  t.host = false;
+  t.cc = "no-such-cross-gcc-for-dgc";
+  t.package = "gcc-no-such";
+  CU_ASSERT_EQUAL(dgc_target_check_cc(&t, NULL, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(d.msg, "install the Debian package gcc-no-such"));
+  CU_ASSERT_EQUAL(dgc_target_check_cc(&t, "clang --target=x", &d), 0);
+  CU_ASSERT(dgc_find_program("sh"));
+  CU_ASSERT(!dgc_find_program("no-such-cross-gcc-for-dgc"));
+}
+
+static void test_plan_cc_cross(void) {
+  const dgc_target *t = dgc_target_find("s390x-linux-gnu");
+  dgc_cc_plan p = {.target = t,
+                   .opt_level = 2,
+                   .memcheck = dgc_memcheck_find("explicit"),
+                   .static_link = true,
+                   .incdir = "/i",
+                   .libdir = "/l/s390x-linux-gnu",
+                   .source = "/t/glue.c",
+                   .output = "out.tmp"};
+  dgc_argv a = {0};
+  dgc_diag d;
+
+  CU_ASSERT_EQUAL_FATAL(dgc_plan_cc(&a, &p, &d), 0);
+  CU_ASSERT_STRING_EQUAL(a.v[0], t->cc);
+  CU_ASSERT(find(&a, "-DWABT_BIG_ENDIAN=1") != (size_t)-1);
+  CU_ASSERT(find(&a, "-DWASM_RT_USE_STACK_DEPTH_COUNT=0") != (size_t)-1);
+  CU_ASSERT(find(&a, "-fsanitize=address,undefined") == (size_t)-1);
+  /* --static: static, with the dynamic loader's functions wrapped. */
+  CU_ASSERT(find(&a, "-static") < find(&a, "-ldaggerrt"));
+  CU_ASSERT(find(&a, "-Wl,--wrap=dlopen,--wrap=dlsym,--wrap=dlclose,"
+                     "--wrap=dlerror") != (size_t)-1);
+  CU_ASSERT(find(&a, "/l/s390x-linux-gnu") != (size_t)-1);
+  CU_ASSERT(find(&a, "/usr/include") == (size_t)-1);
+  dgc_argv_free(&a);
+}
+
+static void test_plan_runtime(void) {
+  const dgc_target *t = dgc_target_find("s390x-linux-gnu");
+  const char *incdirs[] = {"/src/wasm2c", "/i", NULL};
+  dgc_rtcc_plan p = {.target = t,
+                     .memcheck = dgc_memcheck_find("explicit"),
+                     .curl = true,
+                     .incdirs = incdirs,
+                     .source = "/src/wasm2c/traps.c",
+                     .output = "/o/explicit-traps.o"};
+  char *objs[] = {"a.o", "b.o"};
+  dgc_argv a = {0};
+  dgc_diag d;
+
+  CU_ASSERT_EQUAL_FATAL(dgc_plan_runtime_cc(&a, &p, &d), 0);
+  CU_ASSERT_STRING_EQUAL(a.v[0], t->cc);
+  CU_ASSERT(find(&a, "-fPIC") != (size_t)-1);
+  CU_ASSERT(find(&a, "-DWABT_BIG_ENDIAN=1") != (size_t)-1);
+  CU_ASSERT(find(&a, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0") != (size_t)-1);
+  CU_ASSERT(find(&a, "-DDAGGER_HAVE_CURL=1") != (size_t)-1);
+  CU_ASSERT(find(&a, "/src/wasm2c") < find(&a, "/i"));
+  CU_ASSERT_STRING_EQUAL(a.v[a.n - 1], "/o/explicit-traps.o");
+  dgc_argv_free(&a);
+  CU_ASSERT_EQUAL_FATAL(dgc_plan_ar(&a, t, "/o/lib.a", objs, 2, &d), 0);
+  CU_ASSERT_STRING_EQUAL(a.v[0], t->ar);
+  CU_ASSERT_STRING_EQUAL(a.v[1], "rcs");
+  CU_ASSERT_EQUAL(a.n, 5);
+  dgc_argv_free(&a);
 }
 
 static void test_plan_tools(void) {
@@ -353,6 +474,10 @@ int main(void) {
       {"argv split", test_argv_split},
       {"plan cc", test_plan_cc},
       {"memchecks", test_memchecks},
+      {"targets", test_targets},
+      {"check cc", test_check_cc},
+      {"plan cc cross", test_plan_cc_cross},
+      {"plan runtime", test_plan_runtime},
       {"plan tools", test_plan_tools},
       {"print command", test_print_command},
       {"run", test_run},

@@ -1,0 +1,120 @@
+/* The SIGSEGV/SIGBUS handler of compiled programs (see wasm2c.h for what it
+ * decides and why). Compiled into both libdagger-wasmrt-* libraries, with
+ * the same WASM_RT_* defines as wasm-rt-impl.c beside it.
+ *
+ * The handler runs on an alternate stack (the faulting one may be full).
+ * It leaves through wasm_rt_trap, a longjmp to the buffer the glue set with
+ * wasm_rt_impl_try. Under the guard strategy that is sigsetjmp/siglongjmp,
+ * which restores the signal mask; under the explicit one it is glibc's
+ * setjmp/longjmp, which does not, so the handler unblocks its signal
+ * itself: otherwise the trap report would run with SIGSEGV blocked, and a
+ * second fault there would kill the process without a word. */
+#define _GNU_SOURCE /* pthread_getattr_np */
+#include "wasm2c.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "wasm-rt-impl.h"
+#include "wasm-rt.h"
+
+/* wasm-rt-impl.c (1.0.32) reserves 8 GiB of address space per memory under
+ * the guard strategy: every address a wasm32 load or store can form. */
+#define RESERVATION ((uintptr_t)0x200000000ull)
+/* Linux keeps a gap of 256 pages below a growing stack (stack_guard_gap);
+ * a fault anywhere in it is the stack hitting its limit. */
+#define STACK_GAP ((uintptr_t)1 << 20)
+
+static struct {
+  uintptr_t stack_lo, stack_hi; /* [lo, hi): faults here are exhaustion */
+  uint8_t *const *memory_base;
+  _Alignas(16) char altstack[1 << 16];
+} g;
+
+static const int signals[] = {SIGSEGV, SIGBUS};
+
+/* The main thread's stack as glibc reports it (rlimit and neighbouring
+ * mappings taken into account), widened downwards by the kernel's gap. */
+static void find_stack(void) {
+  pthread_attr_t attr;
+  void *addr;
+  size_t size;
+
+  if (pthread_getattr_np(pthread_self(), &attr) != 0)
+    return;
+  if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+    uintptr_t lo = (uintptr_t)addr;
+    g.stack_lo = lo > STACK_GAP ? lo - STACK_GAP : 0;
+    g.stack_hi = lo + size;
+  }
+  pthread_attr_destroy(&attr);
+}
+
+static wasm_rt_trap_t classify(uintptr_t a) {
+#if WASM_RT_MEMCHECK_SIGNAL_HANDLER
+  if (g.memory_base && *g.memory_base) {
+    uintptr_t base = (uintptr_t)*g.memory_base;
+    if (a >= base && a - base < RESERVATION)
+      return WASM_RT_TRAP_OOB;
+  }
+#endif
+  if (a >= g.stack_lo && a < g.stack_hi)
+    return WASM_RT_TRAP_EXHAUSTION;
+  return WASM_RT_TRAP_NONE;
+}
+
+static void set_default(int sig) {
+  struct sigaction sa;
+
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  sigaction(sig, &sa, NULL);
+}
+
+static void on_fault(int sig, siginfo_t *si, void *context) {
+  wasm_rt_trap_t code = WASM_RT_TRAP_NONE;
+  sigset_t set;
+
+  (void)context;
+  /* si_code <= 0: sent by kill() or raise(), not a fault. */
+  if (si->si_code > 0)
+    code = classify((uintptr_t)si->si_addr);
+  if (code == WASM_RT_TRAP_NONE) {
+    /* Not the guest's doing: die of the signal, loudly. A real fault
+     * happens again when the instruction restarts; a sent signal is
+     * re-raised and delivered once this handler returns. */
+    set_default(sig);
+    raise(sig);
+    return;
+  }
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
+  wasm_rt_trap(code);
+}
+
+void dagger_w2c_traps_init(uint8_t *const *memory_base) {
+  stack_t ss = {.ss_sp = g.altstack, .ss_size = sizeof g.altstack};
+  struct sigaction sa;
+
+  g.memory_base = memory_base;
+  find_stack();
+  /* Without an alternate stack a stack overflow could not be handled:
+   * then leave the default action, a crash, in place. */
+  if (sigaltstack(&ss, NULL) != 0)
+    return;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_fault;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+    sigaction(signals[i], &sa, NULL);
+}
+
+void dagger_w2c_traps_fini(void) {
+  for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+    set_default(signals[i]);
+}

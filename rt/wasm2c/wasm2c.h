@@ -1,0 +1,41 @@
+/* daggercc: the wasm2c-specific part of the runtime, for generated glue.
+ *
+ * wasm2c 1.0.32's own SIGSEGV handler calls every fault a wasm trap (a
+ * permission fault an out-of-bounds access, any other fault stack
+ * exhaustion), so a null-pointer bug in host code would be reported as a
+ * guest trap, and under qemu-user, whose guest stack guard is a PROT_NONE
+ * page, stack exhaustion came out as an out-of-bounds access. daggercc builds
+ * wasm-rt-impl.c without that handler (WASM_RT_SKIP_SIGNAL_RECOVERY=1) and
+ * installs this one, which decides by the fault address:
+ *   - inside the memory's guard-page reservation (guard strategy only):
+ *     out-of-bounds access;
+ *   - in the main thread's stack or just below its limit: call-stack
+ *     exhaustion. This replaces wasm2c's call-depth counter in the explicit
+ *     strategy (WASM_RT_USE_STACK_DEPTH_COUNT=0), which made recursive code
+ *     up to 2.4x slower;
+ *   - anywhere else: a host bug, so the process dies of the signal as if no
+ *     handler existed.
+ * Installed as: dagger_w2c_traps_init() before wasm_rt_impl_try(), so after
+ * the trap buffer is set the handler may jump to it; dagger_w2c_traps_fini()
+ * once no guest code runs any more. */
+#ifndef DAGGER_WASM2C_H
+#define DAGGER_WASM2C_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* memory_base: where the guest memory's base pointer lives (&mem->data), or
+ * NULL when the module has no memory; read at fault time. Call once, from
+ * the main thread (its stack is the one watched). */
+void dagger_w2c_traps_init(uint8_t *const *memory_base);
+/* Restores the default action of SIGSEGV and SIGBUS. */
+void dagger_w2c_traps_fini(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
