@@ -4,7 +4,8 @@
 #   ENGINE  compiled        daggercc NAME.wat -o prog, then ./prog
 #           interp          dagger-interp NAME.wat
 #           cross:TRIPLE    daggercc --target=TRIPLE, run under qemu-user
-# Environment: DAGGERCC, DAGGER_INTERP (paths of the tools).
+# Environment: DAGGERCC, DAGGER_INTERP (paths of the tools); DAGGERCC_FLAGS
+# (extra daggercc flags for every program, e.g. --bounds=explicit).
 # Beside NAME.wat (all optional):
 #   NAME.out     expected stdout, exactly (default: empty)
 #   NAME.status  expected exit status (default: 0)
@@ -12,6 +13,10 @@
 #   NAME.in      standard input (default: /dev/null)
 #   NAME.flags   extra daggercc flags (the interp engine passes on only
 #                --allow and --deny, which dagger-interp also takes)
+#   NAME.requires  what the run needs beyond the runtime, one word a line;
+#                `libcurl`: a libcurl.so.4 the program can load (cross
+#                engines skip the test, status 77, when the target's is not
+#                installed for qemu to find)
 #   NAME.sh      a script that does the run itself, for tests that need a
 #                server or a directory: it gets RUN (a program that runs the
 #                module with its arguments) and WORK (a scratch directory)
@@ -27,7 +32,11 @@ trap 'rm -rf "$WORK"' EXIT
 mkdir "$WORK/jail"
 
 flags=()
-[[ -f $src.flags ]] && read -r -a flags < "$src.flags"
+read -r -a flags <<< "${DAGGERCC_FLAGS:-}"
+if [[ -f $src.flags ]]; then
+  read -r -a own < "$src.flags"
+  flags+=("${own[@]}")
+fi
 case $engine in
   compiled)
     "$DAGGERCC" "${flags[@]}" "$wat" -o "$WORK/prog"
@@ -44,6 +53,11 @@ case $engine in
     printf ' "$@"\n' >> "$WORK/run" ;;
   cross:*)
     triple=${engine#cross:}
+    if [[ -f $src.requires ]] && grep -qx libcurl "$src.requires" &&
+      ! ls /usr/lib/"$triple"/libcurl.so.4 /usr/"$triple"/lib/libcurl.so.4 > /dev/null 2>&1; then
+      echo "SKIP: no libcurl.so.4 for $triple here (its Debian package libcurl4 for that architecture)"
+      exit 77
+    fi
     "$DAGGERCC" --target="$triple" "${flags[@]}" "$wat" -o "$WORK/prog"
     qemu=$("$DAGGERCC" --target="$triple" --print-runner)
     printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$qemu" "$WORK/prog" > "$WORK/run" ;;
