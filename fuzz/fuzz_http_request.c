@@ -9,12 +9,13 @@
  *   - a body exactly as long as Content-Length (none without it);
  *   - and the message is exactly request line + headers + CRLF + body.
  *
- * Build and run by hand (not part of the CMake build), from the top of the
+ * Build and run by hand (fuzz/CMakeLists.txt and scripts/fuzz.sh do the
+ * same), from the top of the
  * source tree:
  *   clang-19 -g -O1 -fsanitize=fuzzer,address,undefined \
  *     -fno-sanitize-recover=all -I rt -I rt/include \
  *     fuzz/fuzz_http_request.c rt/[a-z]*.c -o /tmp/fuzz_http_request
- *   cp -r fuzz/corpus/http /tmp/corpus-http  # keep the seeds pristine
+ *   cp -r fuzz/corpus/http_request /tmp/corpus-http  # keep the seeds pristine
  *   /tmp/fuzz_http_request -runs=2000000 /tmp/corpus-http
  */
 #include <ctype.h>

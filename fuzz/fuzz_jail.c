@@ -11,7 +11,8 @@
  * l3 -> /etc/passwd, d/l4 -> ../../outside/secret, loop -> loop, beside
  * TOP/outside/secret.
  *
- * Build and run by hand (not part of the CMake build), from the top of the
+ * Build and run by hand (fuzz/CMakeLists.txt and scripts/fuzz.sh do the
+ * same), from the top of the
  * source tree:
  *   clang-19 -g -O1 -fsanitize=fuzzer,address,undefined \
  *     -fno-sanitize-recover=all -I rt -I rt/include fuzz/fuzz_jail.c \

@@ -146,6 +146,13 @@ static void check_rule(const char *rule, const dagger_url *u, const char *un,
   if (dagger_policy_rule_check(rn) != DAGGER_OK)
     fail("normal form %s of valid rule %s is invalid", rn, rule);
   int mn = dagger_policy_rule_match(rn, u);
+  if (is_scheme_rule(rn)) {
+    /* "file://#x" normalises to "file://", which is read as a scheme rule
+     * and so names URLs without a normal form too. */
+    if (m != mn && m != -1)
+      fail("rule %s matches %d, its normal form %s %d", rule, m, rn, mn);
+    return;
+  }
   if (mn != m)
     fail("rule %s matches %d, its normal form %s %d", rule, m, rn, mn);
   if (m == 1) {

@@ -3,7 +3,8 @@
  * touching memory it does not own, and whatever it accepts the ABI check
  * must survive too.
  *
- * Build and run by hand (not part of the CMake build), from the top of the
+ * Build and run by hand (fuzz/CMakeLists.txt and scripts/fuzz.sh do the
+ * same), from the top of the
  * source tree:
  *   clang-19 -g -O1 -fsanitize=fuzzer,address,undefined \
  *     -fno-sanitize-recover=all -I compiler fuzz/fuzz_reader.c \

@@ -6,7 +6,8 @@
  *   - be named by itself used as a prefix rule, and
  *   - never be named by a host rule whose host differs from its own.
  *
- * Build and run by hand (not part of the CMake build), from the top of the
+ * Build and run by hand (fuzz/CMakeLists.txt and scripts/fuzz.sh do the
+ * same), from the top of the
  * source tree (the whole runtime is linked; built this way it has neither
  * libcurl nor libsodium, which these functions do not use):
  *   clang-19 -g -O1 -fsanitize=fuzzer,address,undefined \

@@ -79,12 +79,36 @@ static void test_ipv4_like_decision(void) {
   }
 }
 
+/* fuzz_jail: a raw NUL in a decoded path would cut it short of what was
+ * checked ("a\0/../b" was checked whole, then opened as "a"). */
+static void test_jail_raw_nul(void) {
+  static const struct {
+    const char *path;
+    size_t n;
+  } cases[] = {
+      {"/a\0/../b", 8},
+      {"/a\0", 3},
+      {"/\0", 2},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char rel[64];
+    dagger_str p = {cases[i].path, cases[i].n};
+    CU_ASSERT_EQUAL(dagger_jail_path(p, rel, sizeof rel),
+                    -DAGGER_BAD_URL_INPUT);
+  }
+  char rel[64];
+  CU_ASSERT_EQUAL(dagger_jail_path((dagger_str){"/a/./b", 6}, rel, sizeof rel),
+                  3);
+  CU_ASSERT_STRING_EQUAL(rel, "a/b");
+}
+
 int main(void) {
   if (CU_initialize_registry() != CUE_SUCCESS)
     return 1;
   CU_pSuite s = CU_add_suite("fuzz regressions", NULL, NULL);
   CU_add_test(s, "IPv4-like hosts have no normal form", test_ipv4_like_hosts);
   CU_add_test(s, "IPv4-like hosts in the decision", test_ipv4_like_decision);
+  CU_add_test(s, "raw NUL in a jail path", test_jail_raw_nul);
   CU_basic_set_mode(CU_BRM_VERBOSE);
   CU_basic_run_tests();
   unsigned failed = CU_get_number_of_failures();
