@@ -224,9 +224,10 @@ static int check_target(cli *c) {
   dgc_diag d;
 
   if (!t) {
-    fprintf(stderr, "daggercc: unknown target %s (known targets: %s)\n",
-            c->o.target, dgc_target_names());
-    return EXIT_USAGE;
+    char msg[1024];
+    snprintf(msg, sizeof msg, "unknown target %s; known targets: %s",
+             c->o.target, dgc_target_names());
+    return usage_error("%s", msg);
   }
   if (dgc_target_memcheck(t, c->o.memcheck, &m, &d) != 0)
     return usage_error("%s", d.msg);
