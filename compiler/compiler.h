@@ -382,4 +382,43 @@ typedef struct dgc_options {
 /* 0, or -1 with a message; every temporary file is gone on return. */
 int dgc_compile(const dgc_options *o, dgc_diag *d);
 
+/* ======== harness.c: test programs for the conformance tests =============
+ * `daggercc --harness HARNESS.c IN.wasm [MORE.wasm ...] -o OUT` (docs/spec.md)
+ * builds a test program through the normal pipeline, except that no module
+ * is checked against the Dagger ABI (a harness defines whatever the modules
+ * import) and HARNESS.c takes the place of the generated glue. Module k of
+ * the list is read, validated and translated like any input, as
+ * `wasm2c -n <dgc_harness_module_name(k)>` ("m", "m1", "m2", ...) into files
+ * of its own (dgc_harness_file). The glue is
+ *   - a prelude: DAGGERCC_HARNESS_MODULES (the count), one #include of each
+ *     module's header in list order, and DAGGERCC_HARNESS_MEMORY_<k>, the
+ *     field of Z_<name>_instance_t holding module k's defined memory (no
+ *     such define when the module defines none);
+ *   - HARNESS.c verbatim, after a #line naming it;
+ *   - module 0's C, included as every daggercc program includes it (so the
+ *     harness's file-scope names must not collide with wasm2c's).
+ * Modules 1.. are compiled as translation units of their own by the same
+ * compiler invocation (dgc_cc_plan.more_sources). */
+enum { DGC_HARNESS_MAX_MODULES = 64 };
+
+typedef struct dgc_harness {
+  const char *source;         /* HARNESS.c */
+  const char *const *modules; /* .wasm or .wat; modules[0] is the input */
+  size_t nmodules;            /* 1..DGC_HARNESS_MAX_MODULES */
+} dgc_harness;
+
+/* wasm2c's module name for module k: DGC_W2C_MODULE, then DGC_W2C_MODULE
+ * followed by k in decimal. Returns out. */
+const char *dgc_harness_module_name(size_t k, char *out, size_t size);
+/* The name of module k's copy of the generated file `base` (DGC_MODULE_C,
+ * DGC_MODULE_H, an input name): base itself for module 0, else base with
+ * "-k" before its extension ("daggercc-module-1.c"). malloc'd; NULL when
+ * out of memory. */
+char *dgc_harness_file(size_t k, const char *base);
+/* Writes the whole glue of a harness build into out; dir holds the
+ * modules' generated headers. 0, or -1 with a message (HARNESS.c or a
+ * header unreadable, write error). */
+int dgc_emit_harness(FILE *out, const dgc_harness *h, const char *dir,
+                     dgc_diag *d);
+
 #endif
