@@ -257,60 +257,79 @@ static int run_step(rtb *b, dgc_argv *a, const char *what) {
   return 0;
 }
 
-/* Compiles every .c of srcdir/SUB into dir (objects named PREFIX-NAME.o)
- * and archives them as dir/LIB. memcheck: for the wasm2c/ sources. */
+/* One library being built: the sources of srcdir/SUB, compiled into
+ * objects PREFIX-NAME.o in dir and archived as dir/LIB. */
+typedef struct lib_build {
+  rtb *b;
+  const char *dir, *src, *prefix;
+  const dgc_memcheck *m; /* for the wasm2c/ sources */
+  char **objs;
+  size_t nobj;
+} lib_build;
+
+static int compile_one(lib_build *l, const char *name) {
+  const char *incdirs[] = {l->src, l->b->p->incdir, NULL};
+  char obj[512], *in = join(l->src, name);
+  dgc_rtcc_plan plan = {.target = l->b->t,
+                        .cc = l->b->cc,
+                        .memcheck = l->m,
+                        .curl = l->b->curl && !l->m,
+                        .incdirs = incdirs,
+                        .source = in};
+  dgc_argv a = {0};
+  int rc;
+
+  snprintf(obj, sizeof obj, "%s-%.*s.o", l->prefix, (int)strlen(name) - 2,
+           name);
+  plan.output = l->objs[l->nobj++] = dgc_tmp_path(l->dir, obj);
+  if (!in || !plan.output)
+    rc = dgc_fail(l->b->d, "out of memory");
+  else if ((rc = dgc_plan_runtime_cc(&a, &plan, l->b->d)) == 0)
+    rc = run_step(l->b, &a, name);
+  dgc_argv_free(&a);
+  free(in);
+  return rc;
+}
+
+static int archive(lib_build *l, const char *lib) {
+  char *out = dgc_tmp_path(l->dir, lib);
+  dgc_argv a = {0};
+  int rc = out ? dgc_plan_ar(&a, l->b->t, out, l->objs, l->nobj, l->b->d)
+               : dgc_fail(l->b->d, "out of memory");
+
+  if (rc == 0)
+    rc = run_step(l->b, &a, l->b->t->ar);
+  dgc_argv_free(&a);
+  return rc;
+}
+
+/* Compiles every .c of srcdir/SUB and archives the objects as dir/LIB
+ * (the objects are removed again). */
 static int build_lib(rtb *b, const char *dir, const char *sub,
                      const dgc_memcheck *m, const char *prefix,
                      const char *lib) {
-  char *src = join(b->p->srcdir, sub), **names, **objs = NULL;
-  const char *incdirs[] = {src, b->p->incdir, NULL};
-  size_t n = 0, nobj = 0;
+  lib_build l = {.b = b, .dir = dir, .prefix = prefix, .m = m};
+  char *src = join(b->p->srcdir, sub), **names = NULL;
+  size_t n = 0;
   int rc = 0;
 
-  names = src ? list_files(src, &n) : NULL;
+  l.src = src;
+  if (src)
+    names = list_files(src, &n);
   if (names)
-    objs = calloc(n + 1, sizeof *objs);
-  if (!names || !objs)
+    l.objs = calloc(n + 1, sizeof *l.objs);
+  if (!names || !l.objs)
     rc = dgc_fail(b->d, "%s/%s: cannot list: %s", b->p->srcdir, sub,
                   strerror(errno ? errno : ENOMEM));
-  for (size_t i = 0; rc == 0 && i < n; i++) {
-    char obj[512], *in = join(src, names[i]);
-    dgc_rtcc_plan plan = {.target = b->t,
-                          .cc = b->cc,
-                          .memcheck = m,
-                          .curl = b->curl && !m,
-                          .incdirs = incdirs,
-                          .source = in};
-    dgc_argv a = {0};
-    if (!has_suffix(names[i], ".c")) {
-      free(in);
-      continue;
-    }
-    snprintf(obj, sizeof obj, "%s-%.*s.o", prefix, (int)strlen(names[i]) - 2,
-             names[i]);
-    objs[nobj] = dgc_tmp_path(dir, obj);
-    plan.output = objs[nobj];
-    if (!in || !plan.output)
-      rc = dgc_fail(b->d, "out of memory");
-    else if ((rc = dgc_plan_runtime_cc(&a, &plan, b->d)) == 0)
-      rc = run_step(b, &a, names[i]);
-    nobj++;
-    dgc_argv_free(&a);
-    free(in);
-  }
-  if (rc == 0) {
-    char *out = dgc_tmp_path(dir, lib);
-    dgc_argv a = {0};
-    rc = out ? dgc_plan_ar(&a, b->t, out, objs, nobj, b->d)
-             : dgc_fail(b->d, "out of memory");
-    if (rc == 0)
-      rc = run_step(b, &a, b->t->ar);
-    dgc_argv_free(&a);
-  }
-  for (size_t i = 0; objs && i < nobj; i++)
-    if (objs[i])
-      unlink(objs[i]);
-  free(objs);
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    if (has_suffix(names[i], ".c"))
+      rc = compile_one(&l, names[i]);
+  if (rc == 0)
+    rc = archive(&l, lib);
+  for (size_t i = 0; i < l.nobj; i++)
+    if (l.objs[i])
+      unlink(l.objs[i]);
+  free(l.objs);
   free_list(names);
   free(src);
   return rc;
