@@ -69,6 +69,9 @@ REJECTIONS = ("assert_invalid", "assert_malformed")
 # How many modules share one test program at most (a chunk), so that a
 # file of many small modules costs few links; a group never splits.
 CHUNK_MODULES = 24
+# How many times a chunk's program may die before its remaining commands
+# count as failed.
+MAX_RERUNS = 40
 
 
 class LinkError(Exception):
@@ -329,7 +332,10 @@ class Context:
 
 
 def first_lines(text, n=3):
-    lines = [l for l in text.strip().splitlines() if l.strip()]
+    """The lines of a tool's stderr that say most: errors first."""
+    lines = [l.strip() for l in text.strip().splitlines() if l.strip()]
+    errors = [l for l in lines if "error" in l or l.startswith("daggercc: ")]
+    lines = errors or lines
     return " | ".join(lines[:n]) if lines else "(no message)"
 
 
@@ -368,16 +374,20 @@ def build(ctx, f, groups):
     return exe, None, dropped
 
 
-def execute(ctx, exe):
-    """{command index: (ok, message)}, and why the run ended early or None."""
+def execute(ctx, exe, skip=()):
+    """{command index: (ok, message)}, and why the run ended early or None.
+    The program skips the commands in skip."""
     reports = {}
     try:
-        r = subprocess.run(ctx.prefix + [exe], capture_output=True,
+        r = subprocess.run(ctx.prefix + [exe] + [str(i) for i in skip],
+                           capture_output=True,
                            timeout=ctx.args.run_timeout,
                            cwd=os.path.dirname(exe))
         out, rc = r.stdout.decode("utf-8", "replace"), r.returncode
+        err = r.stderr.decode("utf-8", "replace")
     except subprocess.TimeoutExpired as e:
         out, rc = (e.stdout or b"").decode("utf-8", "replace"), None
+        err = ""
     done = False
     for line in out.splitlines():
         if line == "done":
@@ -390,7 +400,10 @@ def execute(ctx, exe):
     if rc is None:
         return reports, "the test program timed out"
     if rc != 0 or not done:
-        return reports, "the test program died (%s)" % status_text(rc)
+        last = [l for l in err.splitlines()
+                if l.strip() and not l.startswith("qemu: ")][-1:]
+        return reports, "the test program died (%s%s)" % (
+            status_text(rc), ": " + last[0][:120] if last else "")
     return reports, None
 
 
@@ -407,19 +420,23 @@ def run_chunk(ctx, f, groups):
         for c in cmds:
             f.set(c, "fail", err)
         return
+    order = sorted(cmds, key=lambda c: c.index)
     reports, died = execute(ctx, exe)
-    if died and len(groups) > 1:
-        # Groups the crash kept from running get a program of their own.
-        retry = [g for g in groups
-                 if not any(c.index in reports for c in g.cmds)]
-        if retry and len(retry) < len(groups):
-            for g in retry:
-                run_chunk(ctx, f, [g])
-            groups = [g for g in groups if g not in retry]
-            cmds = [c for g in groups for c in g.cmds
-                    if c.index not in dropped]
-    for c in cmds:
-        if c.index in reports:
+    crashed = {}
+    # A program that dies leaves the rest of its commands unreported: the
+    # first of them is the one it died in. Run it again without that one
+    # (and the earlier ones again, for their state) until it gets through.
+    while died and len(crashed) < MAX_RERUNS:
+        first = next((c for c in order if c.index not in reports
+                      and c.index not in crashed), None)
+        if first is None:
+            break
+        crashed[first.index] = died + " in this command"
+        reports, died = execute(ctx, exe, sorted(crashed))
+    for c in order:
+        if c.index in crashed:
+            f.set(c, "fail", crashed[c.index])
+        elif c.index in reports:
             ok, msg = reports[c.index]
             f.set(c, "pass" if ok else "fail", msg)
         else:
@@ -616,6 +633,7 @@ def report(ctx, files, expected):
     config = ctx.args.config
     total = {"pass": 0, "fail": 0, "skip": 0}
     unexpected, xfail, stale, unsupported = 0, 0, [], 0
+    new_entries = {}
     for f in files:
         counted = [c for c in f.cmds if c.type in ASSERTIONS]
         if f.unsupported:
@@ -637,6 +655,7 @@ def report(ctx, files, expected):
                     known.setdefault(reason, []).append(c.line)
                 else:
                     unexpected += 1
+                    new_entries.setdefault(f.name, []).append(c.line)
                     details.append("  FAIL %s:%d %s: %s" % (
                         f.name, c.line, c.type, msg))
             elif status == "skip":
@@ -667,6 +686,10 @@ def report(ctx, files, expected):
         print("note: %s passes but is listed as an expected failure" % key)
     if unexpected:
         print("%d failures are not expected" % unexpected)
+    if ctx.args.entries:
+        print("entries for %s:" % ctx.args.expected)
+        for name, lines in sorted(new_entries.items()):
+            print("%s:%s  %s  REASON" % (name, line_ranges(lines), config))
     print("%d passed, %d failed, %d skipped" % (
         total["pass"], total["fail"], total["skip"]))
     return 1 if unexpected else 0
@@ -693,6 +716,9 @@ def main():
                    help="keep the temporary directory")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="list every failure, not only the first 20 per file")
+    p.add_argument("--entries", action="store_true",
+                   help="print the unexpected failures as entries for the "
+                   "expected-failures list")
     p.add_argument("--timing", action="store_true",
                    help="print where the time went")
     p.add_argument("--build-timeout", type=int, default=600)
