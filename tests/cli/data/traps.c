@@ -3,11 +3,14 @@
  *   traps recurse  unbounded recursion: prints "trap exhaustion"
  *   traps oob      a load in the memory's guard region (guard strategy):
  *                  prints "trap oob"
- *   traps null     a null-pointer load in host code: dies of SIGSEGV
+ *   traps null     a load near the null pointer (address 16, so that
+ *                  UBSan's null check lets it through) in host code: dies
+ *                  of SIGSEGV
  *   traps kill     SIGSEGV sent with raise(): dies of SIGSEGV
  * Compiled with a bounds strategy's defines and linked with its
  * libdagger-wasmrt-* library. */
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,7 +53,7 @@ int main(int argc, char **argv) {
   if (strcmp(what, "oob") == 0)
     return ((volatile unsigned char *)mem.data)[70000]; /* past page 1 */
   if (strcmp(what, "null") == 0)
-    return *(volatile int *)(volatile void *)0;
+    return *(volatile int *)(uintptr_t)16;
   if (strcmp(what, "kill") == 0)
     raise(SIGSEGV);
   return 1;
