@@ -3,6 +3,8 @@
 # cross-compile. Idempotent: asks apt only for what is missing. Run as root
 # (or with sudo available).
 set -euo pipefail
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo=sudo
 packages=(
   build-essential cmake pkg-config git file python3 openssl ca-certificates
   wabt libcurl4-openssl-dev libsodium-dev libcunit1-dev
@@ -11,16 +13,25 @@ packages=(
   gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu
   gcc-s390x-linux-gnu qemu-user
 )
+# Cross-compiled programs load libsodium at run time where the target has
+# it (Debian has no riscv64 build in bookworm): the tests run them under
+# qemu-user, which finds the multiarch libraries.
+foreign=(arm64 armhf s390x)
+for arch in "${foreign[@]}"; do
+  packages+=("libsodium23:$arch")
+done
+
 missing=()
 for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+  dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" ||
     missing+=("$p")
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi
-sudo=""
-[[ $(id -u) -ne 0 ]] && sudo=sudo
+for arch in "${foreign[@]}"; do
+  dpkg --print-foreign-architectures | grep -qx "$arch" || $sudo dpkg --add-architecture "$arch"
+done
 echo "install-deps: installing ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
