@@ -8,6 +8,7 @@
  * Exit status: 0 success, 1 failure, 2 usage error. */
 #include "compiler.h"
 #include "config.h"
+#include "rt.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -155,6 +156,15 @@ static int add_rule(const char **rules, size_t *n, const char *opt,
     return usage_error("%s needs a non-empty rule", opt);
   if (*n == MAX_RULES)
     return usage_error("too many %s rules", opt);
+  /* The runtime's own parser judges the rule, so a rule daggercc accepts is
+   * one the program can apply. */
+  if (dagger_policy_rule_check(rule) != DAGGER_OK) {
+    char what[512];
+    snprintf(what, sizeof what, "%s %s", opt, rule);
+    return usage_error("%s: not a rule (a scheme such as https, or a URL "
+                       "prefix such as https://example.com/api/)",
+                       what);
+  }
   rules[(*n)++] = rule;
   return 0;
 }

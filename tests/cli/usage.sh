@@ -40,6 +40,8 @@ usage_error "-Ofast" "-Ofast: expected -O0" -Ofast "$HELLO" -o out
 usage_error "--emit-c without a directory" "--emit-c needs a value" "$HELLO" -o out --emit-c
 usage_error "--allow without a rule" "--allow needs a value" "$HELLO" -o out --allow
 usage_error "--deny with an empty rule" "--deny needs a non-empty rule" --deny= "$HELLO" -o out
+usage_error "--allow with a malformed rule" "--allow ht tp://x: not a rule" --allow "ht tp://x" "$HELLO" -o out
+usage_error "--deny with a URL that has a space" "--deny https://a b/: not a rule" --print-policy --deny "https://a b/"
 
 # --print-policy: the rules, deny first (deny beats allow), and the default.
 dcc --print-policy
