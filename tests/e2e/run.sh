@@ -14,9 +14,13 @@
 #   NAME.flags   extra daggercc flags (the interp engine passes on only
 #                --allow and --deny, which dagger-interp also takes)
 #   NAME.requires  what the run needs beyond the runtime, one word a line;
-#                `libcurl`: a libcurl.so.4 the program can load (cross
-#                engines skip the test, status 77, when the target's is not
-#                installed for qemu to find)
+#                `libcurl`: a libcurl.so.4 the program can load. Cross
+#                engines find the target's in the folder that
+#                scripts/cross-sysroot.sh fills (or installed through
+#                dpkg), and skip the test (status 77) when it is missing;
+#                for a target Debian has no libcurl for (riscv64), they
+#                run it with DAGGER_E2E_HTTP=unsupported, and the script
+#                checks that http(s) opens answer -UNSUPPORTED instead.
 #   NAME.sh      a script that does the run itself, for tests that need a
 #                server or a directory: it gets RUN (a program that runs the
 #                module with its arguments) and WORK (a scratch directory)
@@ -53,14 +57,28 @@ case $engine in
     printf ' "$@"\n' >> "$WORK/run" ;;
   cross:*)
     triple=${engine#cross:}
-    if [[ -f $src.requires ]] && grep -qx libcurl "$src.requires" &&
-      ! ls /usr/lib/"$triple"/libcurl.so.4 /usr/"$triple"/lib/libcurl.so.4 > /dev/null 2>&1; then
-      echo "SKIP: no libcurl.so.4 for $triple here (its Debian package libcurl4 for that architecture)"
-      exit 77
+    qemu=$("$DAGGERCC" --target="$triple" --print-runner)
+    # The target's libcurl: the one scripts/cross-sysroot.sh unpacked (its
+    # library directories go after the runner's), or an installed
+    # libcurl4:ARCH, or none where Debian has no build (riscv64): there the
+    # http(s) tests check that opens answer -UNSUPPORTED.
+    arch=$("$DAGGERCC" --target="$triple" --print-features |
+      sed -n 's/^http: .*(Debian package libcurl4:\([a-z0-9]*\)).*/\1/p')
+    sysroot=${XDG_CACHE_HOME:-$HOME/.cache}/daggercc/sysroot/$arch
+    libpath="" env_opt="" # a second -E replaces the runner's value
+    if [[ -n $arch && -e $sysroot/usr/lib/$triple/libcurl.so.4 ]]; then
+      [[ $qemu =~ LD_LIBRARY_PATH=([^ ]*) ]] && libpath=${BASH_REMATCH[1]}:
+      env_opt="-E \"LD_LIBRARY_PATH=$libpath$sysroot/usr/lib/$triple:$sysroot/lib/$triple\""
+    elif [[ -f $src.requires ]] && grep -qx libcurl "$src.requires"; then
+      if [[ -z $arch ]]; then
+        export DAGGER_E2E_HTTP=unsupported
+      elif [[ ! -e /usr/lib/$triple/libcurl.so.4 ]]; then
+        echo "SKIP: no libcurl.so.4 for $triple here: run scripts/cross-sysroot.sh $arch"
+        exit 77
+      fi
     fi
     "$DAGGERCC" --target="$triple" "${flags[@]}" "$wat" -o "$WORK/prog"
-    qemu=$("$DAGGERCC" --target="$triple" --print-runner)
-    printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$qemu" "$WORK/prog" > "$WORK/run" ;;
+    printf '#!/bin/sh\nexec %s %s "%s" "$@"\n' "$qemu" "$env_opt" "$WORK/prog" > "$WORK/run" ;;
   *) echo "run.sh: unknown engine $engine" >&2; exit 2 ;;
 esac
 chmod +x "$WORK/run"

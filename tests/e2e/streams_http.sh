@@ -2,6 +2,16 @@
 # starts: GET, POST, a large streamed body, a dropped connection, a stalled
 # one, a refused connection, an unknown host, a malformed request.
 source "$(dirname "${BASH_SOURCE[0]}")/streams_lib.bash"
+if [[ ${DAGGER_E2E_HTTP-} == unsupported ]]; then # a target without libcurl
+  cmds=$'o http://127.0.0.1:1/\no http://127.0.0.1:1/x\nW 1 1\nx\nf 1\n'
+  no_libcurl http <<'OUT'
+o -10
+o -10
+w -4
+f -4
+OUT
+  exit $fail
+fi
 start_httpd
 base=http://127.0.0.1:$PORT
 

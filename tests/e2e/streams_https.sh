@@ -1,6 +1,14 @@
 # https:// end to end: a server on loopback with a certificate from a CA this
 # script makes; trusted through DAGGER_CA_FILE, refused without it.
 source "$(dirname "${BASH_SOURCE[0]}")/streams_lib.bash"
+if [[ ${DAGGER_E2E_HTTP-} == unsupported ]]; then # a target without libcurl
+  cmds=$'o https://localhost:1/echo\no https://localhost:1/\n'
+  no_libcurl https <<'OUT'
+o -10
+o -10
+OUT
+  exit $fail
+fi
 servers=$(cd "$(dirname "${BASH_SOURCE[0]}")/../servers" && pwd)
 command -v openssl > /dev/null || { echo "SKIP: openssl missing"; exit 77; }
 mkdir "$WORK/certs" && sh "$servers/make_certs.sh" "$WORK/certs"

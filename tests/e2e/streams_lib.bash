@@ -51,3 +51,23 @@ check() {
     fi
   done
 }
+
+# no_libcurl NAME [DENIALS]: for a target without libcurl, where run.sh
+# sets DAGGER_E2E_HTTP=unsupported: like expect, and the program must exit
+# 0 with exactly one stderr line saying libcurl cannot be loaded, besides
+# DENIALS lines of the policy's (default 0).
+no_libcurl() {
+  local name=$1 denials=${2:-0} want got status=0 err
+  want=$(cat)
+  err=$WORK/$name.stderr
+  got=$(printf '%s' "$cmds" | "$RUN" 2> "$err") || status=$?
+  if [[ $status != 0 || $got != "$want" ||
+    $(grep -c 'http: cannot load libcurl: ' "$err") != 1 ||
+    $(grep -c 'policy: denied' "$err") != "$denials" ||
+    $(wc -l < "$err") != $((denials + 1)) ]]; then
+    echo "FAIL: $name (no libcurl for this target: http(s) opens must answer -10, exit status $status)"
+    diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$got") | tail -n +3
+    echo "--- stderr:"; cat "$err"
+    fail=1
+  fi
+}
