@@ -6,6 +6,10 @@
  *   glue         -> temp/daggercc-glue.c (includes the module's C)
  *   cc           -> OUT.daggercc-XXXXXX beside OUT, renamed onto OUT
  *
+ * With --harness (harness.c) no module is checked against the ABI, every
+ * module of the list goes through the stages up to wasm2c under a name of
+ * its own, and the harness takes the place of the glue.
+ *
  * Every temporary file is registered (spawn.c) and removed on return, on
  * success and failure alike; OUT is replaced atomically or left untouched.
  * Messages about the input carry its name as their location. */
@@ -37,6 +41,8 @@ typedef struct build {
   char *module_c, *module_h, *glue_c;
   char *header; /* text of module_h */
   char memory_field[256];
+  size_t index; /* --harness: which module of the list this is */
+  char **more;  /* --harness: the C of modules 1.., NULL-terminated */
 } build;
 
 static void stage(build *b, int n, const char *what) {
@@ -99,9 +105,21 @@ static int run_tool(build *b, dgc_argv *a, const char *what, char **capture) {
   return 0;
 }
 
+/* dir/base, or module k's own copy of it (--harness). */
+static char *module_path(build *b, const char *base) {
+  char *name, *path;
+
+  if (b->index == 0)
+    return dgc_tmp_path(b->dir, base);
+  name = dgc_harness_file(b->index, base);
+  path = name ? dgc_tmp_path(b->dir, name) : NULL;
+  free(name);
+  return path;
+}
+
 static int convert_text(build *b) {
   dgc_argv a = {0};
-  char *out = dgc_tmp_path(b->dir, "daggercc-input.wasm");
+  char *out = module_path(b, "daggercc-input.wasm");
   int rc;
 
   if (!out)
@@ -122,6 +140,8 @@ static int read_module(build *b) {
   if (dgc_read_module(b->bytes, b->len, &b->mod, &inner) != 0)
     return fail_at(b, &inner);
   b->have_mod = true;
+  if (b->o->harness) /* the harness defines every import */
+    return 0;
   if (dgc_check_abi(&b->mod, &b->abi, &inner) != 0)
     return fail_at(b, &inner);
   b->have_abi = true;
@@ -189,36 +209,57 @@ static int check(build *b) {
   return rc;
 }
 
-/* The module's C, with wasm2c 1.0.32's big-endian bugs fixed (names.c). */
+/* The module's C, with wasm2c 1.0.32's big-endian bugs fixed (names.c).
+ * wasm2c copies export names into comments byte for byte, NUL included
+ * (names.wast exports one): only the text before the first NUL is a string
+ * to fix (the helpers to fix come first); the rest is written back as is. */
 static int fix_module(build *b) {
   uint8_t *text;
-  size_t len;
+  char *tail = NULL;
+  size_t len, head;
   dgc_diag inner;
   FILE *f;
   int rc;
 
-  if (read_all(b->module_c, &text, &len, &inner) != 0 ||
-      dgc_w2c_fix_big_endian((char **)&text, &inner) != 0)
+  if (read_all(b->module_c, &text, &len, &inner) != 0)
     return dgc_fail(b->d, "%s: %s", b->module_c, inner.msg);
+  head = strlen((char *)text);
+  tail = malloc(len - head + 1);
+  if (!tail) {
+    free(text);
+    return dgc_fail(b->d, "out of memory");
+  }
+  memcpy(tail, text + head, len - head);
+  if (dgc_w2c_fix_big_endian((char **)&text, &inner) != 0) {
+    free(text);
+    free(tail);
+    return dgc_fail(b->d, "%s: %s", b->module_c, inner.msg);
+  }
   f = fopen(b->module_c, "w");
   rc = f && fputs((char *)text, f) >= 0 ? 0 : -1;
+  if (rc == 0 && fwrite(tail, 1, len - head, f) != len - head)
+    rc = -1;
   if (f && fclose(f) != 0)
     rc = -1;
   free(text);
+  free(tail);
   return rc == 0 ? 0 : dgc_fail(b->d, "%s: cannot write", b->module_c);
 }
 
 static int translate(build *b) {
   dgc_argv a = {0};
   dgc_diag inner;
+  char name[32];
   size_t len;
   int rc;
 
-  b->module_c = dgc_tmp_path(b->dir, DGC_MODULE_C);
-  b->module_h = dgc_tmp_path(b->dir, DGC_MODULE_H);
+  b->module_c = module_path(b, DGC_MODULE_C);
+  b->module_h = module_path(b, DGC_MODULE_H);
   if (!b->module_c || !b->module_h)
     return dgc_fail(b->d, "out of memory");
-  rc = dgc_plan_wasm2c(&a, b->wasm, b->module_c, b->d);
+  rc = dgc_plan_wasm2c_named(
+      &a, b->wasm, b->module_c,
+      dgc_harness_module_name(b->index, name, sizeof name), b->d);
   if (rc == 0)
     rc = run_tool(b, &a, "wasm2c", NULL);
   dgc_argv_free(&a);
@@ -230,6 +271,42 @@ static int translate(build *b) {
       dgc_w2c_memory_field(b->header, b->memory_field, sizeof b->memory_field,
                            &inner) != 0)
     return dgc_fail(b->d, "%s: %s", b->module_h, inner.msg);
+  return 0;
+}
+
+/* --harness: modules 1.. of the list, each through the same stages as
+ * module 0 up to wasm2c. */
+static int translate_more(build *b) {
+  const dgc_harness *h = b->o->harness;
+
+  if (!h)
+    return 0;
+  b->more = calloc(h->nmodules, sizeof *b->more);
+  if (!b->more)
+    return dgc_fail(b->d, "out of memory");
+  for (size_t k = 1; k < h->nmodules; k++) {
+    dgc_options o = *b->o;
+    build s = {.o = &o,
+               .d = b->d,
+               .target = b->target,
+               .memcheck = b->memcheck,
+               .dir = b->dir,
+               .index = k};
+    int rc;
+
+    o.input = s.wasm = h->modules[k];
+    rc = ends_with(o.input, ".wat") ? convert_text(&s) : 0;
+    if (rc == 0 &&
+        (read_module(&s) != 0 || check(&s) != 0 || translate(&s) != 0))
+      rc = -1;
+    b->more[k - 1] = s.module_c;
+    if (s.have_mod)
+      dgc_module_free(&s.mod);
+    free(s.bytes);
+    free(s.header);
+    if (rc != 0)
+      return -1;
+  }
   return 0;
 }
 
@@ -250,7 +327,10 @@ static int write_glue(build *b) {
   f = fopen(b->glue_c, "w");
   if (!f)
     return dgc_fail(b->d, "%s: %s", b->glue_c, strerror(errno));
-  rc = dgc_emit_glue(f, &g, &inner);
+  if (b->o->harness)
+    rc = dgc_emit_harness(f, b->o->harness, b->dir, &inner);
+  else
+    rc = dgc_emit_glue(f, &g, &inner);
   if (fclose(f) != 0 && rc == 0)
     rc = dgc_fail(&inner, "cannot write the glue");
   return rc == 0 ? 0 : dgc_fail(b->d, "%s: %s", b->glue_c, inner.msg);
@@ -308,6 +388,7 @@ static int compile(build *b) {
                    .incdir = b->o->paths.incdir,
                    .libdir = b->runtime.libdir,
                    .source = b->glue_c,
+                   .more_sources = (const char *const *)b->more,
                    .output = b->out_tmp};
   dgc_argv a = {0};
   int rc = dgc_runtime_get(b->target, &b->o->paths, b->o->cc, b->o->verbose,
@@ -372,7 +453,7 @@ static int run_stages(build *b) {
   if (read_module(b) != 0 || check(b) != 0)
     return -1;
   stage(b, 2, "wasm2c");
-  if (translate(b) != 0)
+  if (translate(b) != 0 || translate_more(b) != 0)
     return -1;
   stage(b, 3, "glue");
   if (write_glue(b) != 0 || emit_c(b) != 0)
@@ -393,6 +474,7 @@ int dgc_compile(const dgc_options *o, dgc_diag *d) {
     dgc_module_free(&b.mod);
   free(b.bytes);
   free(b.header);
+  free(b.more);
   dgc_tmp_reset();
   return rc;
 }

@@ -235,9 +235,10 @@ typedef struct dgc_cc_plan {
   const char *cflags; /* $CFLAGS or NULL: appended after daggercc's flags */
   int opt_level;      /* 0..3 */
   const dgc_memcheck *memcheck;
-  bool static_link;            /* --static */
-  const char *incdir, *libdir; /* the runtime's */
-  const char *source;          /* the glue; it includes the module's C */
+  bool static_link;                /* --static */
+  const char *incdir, *libdir;     /* the runtime's */
+  const char *source;              /* the glue; it includes the module's C */
+  const char *const *more_sources; /* NULL-terminated, or NULL (--harness) */
   const char *output;
 } dgc_cc_plan;
 
@@ -247,6 +248,9 @@ int dgc_plan_wat2wasm(dgc_argv *a, const char *in, const char *out,
 int dgc_plan_validate(dgc_argv *a, const char *in, bool simd, dgc_diag *d);
 int dgc_plan_wasm2c(dgc_argv *a, const char *in, const char *out_c,
                     dgc_diag *d);
+/* The same under another module name (--harness: dgc_harness_module_name). */
+int dgc_plan_wasm2c_named(dgc_argv *a, const char *in, const char *out_c,
+                          const char *name, dgc_diag *d);
 int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d);
 /* Compiling one runtime source file for a target. */
 typedef struct dgc_rtcc_plan {
@@ -374,6 +378,9 @@ typedef struct dgc_options {
   const char *cc, *cflags, *tmpdir; /* from the environment, or NULL */
   dgc_paths paths;                  /* the runtime's */
   bool verbose;                     /* print every command before it runs */
+  /* --harness (harness.c): no ABI check, the harness instead of the glue;
+   * harness->modules[0] is input. NULL for a program. */
+  const struct dgc_harness *harness;
   /* Called as each stage starts (1..nstages); may be NULL. */
   void (*progress)(void *ctx, int stage, int nstages, const char *what);
   void *progress_ctx;

@@ -104,8 +104,13 @@ int dgc_plan_validate(dgc_argv *a, const char *in, bool simd, dgc_diag *d) {
 
 int dgc_plan_wasm2c(dgc_argv *a, const char *in, const char *out_c,
                     dgc_diag *d) {
-  const char *const argv[] = {
-      DGC_WASM2C, "-n", DGC_W2C_MODULE, "-o", out_c, "--", in, NULL};
+  return dgc_plan_wasm2c_named(a, in, out_c, DGC_W2C_MODULE, d);
+}
+
+int dgc_plan_wasm2c_named(dgc_argv *a, const char *in, const char *out_c,
+                          const char *name, dgc_diag *d) {
+  const char *const argv[] = {DGC_WASM2C, "-n", name, "-o",
+                              out_c,      "--", in,   NULL};
 
   push_all(a, argv);
   return done(a, d);
@@ -156,6 +161,8 @@ int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d) {
   dgc_argv_push(a, "-o");
   dgc_argv_push(a, p->output);
   dgc_argv_push(a, p->source);
+  for (const char *const *s = p->more_sources; s && *s; s++)
+    dgc_argv_push(a, *s);
   push_all(a, ldflags);
   if (p->static_link)
     push_all(a, static_flags);

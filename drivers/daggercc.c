@@ -5,7 +5,11 @@
  * next to itself, shows progress on a terminal and removes temporary files
  * on SIGINT/SIGTERM.
  *
- * Exit status: 0 success, 1 failure, 2 usage error. */
+ * Exit status: 0 success, 1 failure, 2 usage error.
+ *
+ * `--harness HARNESS.c IN.wasm [MORE.wasm ...]`, for the conformance tests
+ * only (not in --help), builds a test program around one or more modules
+ * (docs/spec.md). */
 #include "compiler.h"
 #include "config.h"
 #include "rt.h"
@@ -76,6 +80,9 @@ typedef struct cli {
   dgc_options o;
   const char *allow[MAX_RULES], *deny[MAX_RULES];
   const char *extra_input;
+  dgc_harness harness; /* --harness: source set, modules = inputs */
+  const char *inputs[DGC_HARNESS_MAX_MODULES];
+  size_t ninputs;
   bool print_policy;
   bool print_sdk_dir;
   bool print_features, print_runner;
@@ -170,6 +177,9 @@ static int add_rule(const char **rules, size_t *n, const char *opt,
 }
 
 static int take_input(cli *c, const char *arg) {
+  if (c->ninputs < DGC_HARNESS_MAX_MODULES)
+    c->inputs[c->ninputs] = arg;
+  c->ninputs++;
   if (!c->o.input)
     c->o.input = arg;
   else if (!c->extra_input)
@@ -220,6 +230,8 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
     return add_rule(c->allow, &c->o.policy.nallow, "--allow", v);
   if ((v = value_of("--deny", argc, argv, i, &missing)))
     return add_rule(c->deny, &c->o.policy.ndeny, "--deny", v);
+  if ((v = value_of("--harness", argc, argv, i, &missing)))
+    return c->harness.source = v, 0;
   if (missing)
     return usage_error("%s needs a value", a);
   if (a[0] == '-' && a[1] != '\0')
@@ -262,7 +274,13 @@ static int parse(cli *c, int argc, char **argv) {
     return check_target(c);
   if (!c->o.input)
     return usage_error("%s", "no input file");
-  if (c->extra_input)
+  if (c->harness.source) {
+    if (c->ninputs > DGC_HARNESS_MAX_MODULES)
+      return usage_error("--harness: too many modules%s", "");
+    c->harness.modules = c->inputs;
+    c->harness.nmodules = c->ninputs;
+    c->o.harness = &c->harness;
+  } else if (c->extra_input)
     return usage_error("more than one input file (%s)", c->extra_input);
   if (!c->o.output)
     return usage_error("%s", "no output file: use -o FILE");
