@@ -186,9 +186,13 @@ static size_t utf8_invalid_at(const uint8_t *s, size_t n) {
 
 /* A name: u32 length and UTF-8 bytes. `what` says whose name it is. The
  * copy in *out is NUL-terminated, so a NUL inside is refused (the spec allows
- * U+0000; C strings, wasm2c's mangling and the glue do not). out is NULL when
- * only validity matters (custom sections), and then a NUL is fine. */
-static int read_name(reader *r, const char *what, char **out) {
+ * U+0000; C strings and the glue do not), except in an export name
+ * (nul_as_ff): there it is stored as 0xFF, a byte no valid UTF-8 holds, so
+ * the name stays distinct from every other and never equals an entry
+ * point's (wasm2c mangles the NUL itself; names.wast exports one). out is
+ * NULL when only validity matters (custom sections), and then a NUL is
+ * fine. */
+static int read_name(reader *r, const char *what, char **out, bool nul_as_ff) {
   size_t at = r->pos, bad;
   uint32_t len;
   const uint8_t *s;
@@ -201,7 +205,7 @@ static int read_name(reader *r, const char *what, char **out) {
   s = r->buf + r->pos;
   if ((bad = utf8_invalid_at(s, len)) < len)
     return rfail(r, r->pos + bad, "%s name is not valid UTF-8", what);
-  if (out && memchr(s, 0, len))
+  if (out && !nul_as_ff && memchr(s, 0, len))
     return rfail(r, r->pos + (size_t)((const uint8_t *)memchr(s, 0, len) - s),
                  "%s name contains a NUL byte", what);
   if (out) {
@@ -209,6 +213,9 @@ static int read_name(reader *r, const char *what, char **out) {
       return rfail(r, at, "out of memory");
     memcpy(*out, s, len);
     (*out)[len] = '\0';
+    for (uint32_t i = 0; nul_as_ff && i < len; i++)
+      if ((*out)[i] == '\0')
+        (*out)[i] = (char)0xff;
   }
   r->pos += len;
   return 0;
@@ -513,8 +520,8 @@ static int read_import_section(reader *r, dgc_module *m) {
   for (m->nimports = 0; m->nimports < n;) {
     dgc_import *im = &m->imports[m->nimports++];
     im->offset = (uint32_t)r->pos;
-    if (read_name(r, "import module", &im->module) ||
-        read_name(r, "import", &im->name) ||
+    if (read_name(r, "import module", &im->module, false) ||
+        read_name(r, "import", &im->name, false) ||
         read_import_desc(r, m, im, m->nimports - 1))
       return -1;
   }
@@ -638,7 +645,7 @@ static int read_exports(reader *r, dgc_module *m, uint32_t n, named_at *names) {
     dgc_export *e = &m->exports[m->nexports];
     size_t at = r->pos;
     names[m->nexports++].at = at;
-    if (read_name(r, "export", &e->name) || read_u8(r, &e->kind) ||
+    if (read_name(r, "export", &e->name, true) || read_u8(r, &e->kind) ||
         read_u32(r, &e->index) || check_export_index(r, m, at, e))
       return -1;
     names[m->nexports - 1].name = e->name;
@@ -742,7 +749,7 @@ static int skip_section(reader *r, dgc_module *m) {
 }
 
 static int read_custom_section(reader *r, dgc_module *m) {
-  if (read_name(r, "custom section", NULL))
+  if (read_name(r, "custom section", NULL, false))
     return -1;
   return skip_section(r, m);
 }
