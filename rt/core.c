@@ -250,7 +250,7 @@ static int32_t transfer(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len,
     return -DAGGER_BAD_DESCRIPTOR;
   if (is_write ? !s->scheme->write : !s->scheme->read)
     return -DAGGER_UNSUPPORTED;
-  if (dagger_mem_check(&rt->mem, ptr, len) != DAGGER_OK)
+  if (!dagger_mem_in_range(&rt->mem, ptr, len))
     return -DAGGER_BAD_POINTER;
   if (len > INT32_MAX)
     len = INT32_MAX; /* the result must fit the guest's i32 */
@@ -258,7 +258,7 @@ static int32_t transfer(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len,
     return 0;
   if (rt->mem.reversed)
     return clamp_result(bounced(rt, s, ptr, len, is_write));
-  uint8_t *buf = dagger_mem_span(&rt->mem, ptr, len);
+  uint8_t *buf = dagger_mem_span_checked(&rt->mem, ptr);
   int64_t r =
       is_write ? s->scheme->write(s, buf, len) : s->scheme->read(s, buf, len);
   return clamp_result(r);

@@ -11,16 +11,11 @@
 #include "rt.h"
 
 uint64_t dagger_memory_size(const dagger_memory *mem) {
-  if (!mem->base || !*mem->base || !mem->pages)
-    return 0;
-  return (uint64_t)*mem->pages << 16;
+  return dagger_mem_size_inline(mem);
 }
 
 int dagger_mem_check(const dagger_memory *mem, uint32_t ptr, uint64_t len) {
-  uint64_t size = dagger_memory_size(mem);
-  if ((uint64_t)ptr > size || len > size - ptr)
-    return DAGGER_BAD_POINTER;
-  return DAGGER_OK;
+  return dagger_mem_in_range(mem, ptr, len) ? DAGGER_OK : DAGGER_BAD_POINTER;
 }
 
 /* Host address of guest byte `ptr` in the normal layout. */
@@ -63,9 +58,7 @@ int dagger_mem_store(const dagger_memory *mem, uint32_t ptr, const void *src,
 }
 
 uint8_t *dagger_mem_span(const dagger_memory *mem, uint32_t ptr, uint32_t len) {
-  if (mem->reversed || dagger_mem_check(mem, ptr, len) != DAGGER_OK)
+  if (!dagger_mem_in_range(mem, ptr, len))
     return NULL;
-  if (dagger_memory_size(mem) == 0)
-    return NULL;
-  return host_addr(mem, ptr);
+  return dagger_mem_span_checked(mem, ptr);
 }
