@@ -196,6 +196,9 @@ typedef struct dgc_glue {
 /* Writes the whole glue: the template, then the module's part. 0, or -1
  * with a message (out of memory, write error). */
 int dgc_emit_glue(FILE *out, const dgc_glue *g, dgc_diag *d);
+/* Writes s as text inside a C comment: printable ASCII only (other bytes
+ * become '?'), and never a comment end. */
+void dgc_put_comment_text(FILE *out, const char *s);
 
 /* templates/glue-main.c, embedded at build time (template-glue-main.c). */
 extern const unsigned char dgc_template_glue_main[];

@@ -36,7 +36,9 @@ char *dgc_harness_file(size_t k, const char *base) {
   return out;
 }
 
-/* A C string literal for a #line directive or #include. */
+/* A C string literal for a #line directive or #include. Unlike glue.c's
+ * put_literal it leaves '?' alone: an #include's name is not a string
+ * literal, so "\?" there would name another file. */
 static void put_literal(FILE *out, const char *s) {
   fputc('"', out);
   for (; *s; s++) {
@@ -49,15 +51,6 @@ static void put_literal(FILE *out, const char *s) {
       fputc(ch, out);
   }
   fputc('"', out);
-}
-
-/* Text inside a comment: printable ASCII only, and never a comment end. */
-static void put_comment_text(FILE *out, const char *s) {
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    bool ends = ch == '*' && s[1] == '/';
-    fputc(ch < 0x20 || ch >= 0x7f || ends ? '?' : ch, out);
-  }
 }
 
 /* The text of dir/name, NUL-terminated (malloc'd), or NULL. */
@@ -149,7 +142,7 @@ static int emit_prelude(FILE *out, const dgc_harness *h, const char *dir,
       return dgc_fail(d, "out of memory");
     dgc_harness_module_name(k, name, sizeof name);
     fprintf(out, "/* module %zu, wasm2c name %s: ", k, name);
-    put_comment_text(out, h->modules[k]);
+    dgc_put_comment_text(out, h->modules[k]);
     fputs(" */\n#include ", out);
     put_literal(out, header);
     fputc('\n', out);
