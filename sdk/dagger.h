@@ -364,8 +364,15 @@ static inline size_t dg_parse_hex(const char *s, size_t len, uint64_t *out) {
  * after it, or never free (a guest runs once). */
 
 extern unsigned char __heap_base;
+/* The top starts at __heap_base (wasm-ld aligns it to 16; the first slow
+ * call aligns it anyway). dg__heap_end caches how much memory is known to
+ * exist, so the common dg_alloc is a load, an add and a compare: memory
+ * never shrinks, so a stale value only sends a call to the slow path, which
+ * asks memory.size again. 0 until that path has run once. */
 extern uintptr_t dg__heap_top;
-__attribute__((weak)) uintptr_t dg__heap_top;
+extern uint64_t dg__heap_end;
+__attribute__((weak)) uintptr_t dg__heap_top = (uintptr_t)&__heap_base;
+__attribute__((weak)) uint64_t dg__heap_end;
 
 #define DG_ALIGN 16
 
@@ -373,27 +380,44 @@ __attribute__((weak)) uintptr_t dg__heap_top;
 static inline bool dg__heap_reserve(uint64_t end) {
   const uint64_t page = 65536;
   uint64_t have = (uint64_t)__builtin_wasm_memory_size(0) * page;
-  if (end <= have)
-    return true;
-  uint64_t need = (end - have + page - 1) / page;
-  return need <= 65536 &&
-         __builtin_wasm_memory_grow(0, (size_t)need) != (size_t)-1;
+  if (end > have) {
+    uint64_t need = (end - have + page - 1) / page;
+    if (need > 65536 ||
+        __builtin_wasm_memory_grow(0, (size_t)need) == (size_t)-1)
+      return false;
+    have = (uint64_t)__builtin_wasm_memory_size(0) * page;
+  }
+  dg__heap_end = have;
+  return true;
 }
 
-static inline uintptr_t dg__heap_now(void) {
-  if (!dg__heap_top)
-    dg__heap_top =
-        ((uintptr_t)&__heap_base + DG_ALIGN - 1) & ~(uintptr_t)(DG_ALIGN - 1);
-  return dg__heap_top;
+/* The first call aligns the top; every call learns the memory's size. */
+static inline void dg__heap_init(void) {
+  if (!dg__heap_end) {
+    dg__heap_top = (dg__heap_top + DG_ALIGN - 1) & ~(uintptr_t)(DG_ALIGN - 1);
+    dg__heap_reserve(0);
+  }
+}
+
+/* dg_alloc when the cached end is too low: kept out of line so that the
+ * inlined fast path stays a few instructions. */
+__attribute__((noinline)) static inline void *dg__alloc_slow(size_t n) {
+  dg__heap_init();
+  uintptr_t p = dg__heap_top;
+  uintptr_t size = ((uintptr_t)n + DG_ALIGN - 1) & ~(uintptr_t)(DG_ALIGN - 1);
+  if (size < n || !dg__heap_reserve((uint64_t)p + size))
+    return NULL;
+  dg__heap_top = p + size;
+  return (void *)p;
 }
 
 /* n bytes aligned to 16, or NULL when memory cannot grow that far. Fresh
  * pages are zero, but memory given back by dg_heap_release is not. */
 static inline void *dg_alloc(size_t n) {
-  uintptr_t p = dg__heap_now();
+  uintptr_t p = dg__heap_top;
   uintptr_t size = ((uintptr_t)n + DG_ALIGN - 1) & ~(uintptr_t)(DG_ALIGN - 1);
-  if (size < n || !dg__heap_reserve((uint64_t)p + size))
-    return NULL;
+  if (__builtin_expect(size < n || (uint64_t)p + size > dg__heap_end, 0))
+    return dg__alloc_slow(n);
   dg__heap_top = p + size;
   return (void *)p;
 }
@@ -406,7 +430,8 @@ static inline void *dg_alloc_zero(size_t n) {
 
 /* The allocator's current top, for dg_heap_release. */
 static inline void *dg_heap_mark(void) {
-  return (void *)dg__heap_now();
+  dg__heap_init();
+  return (void *)dg__heap_top;
 }
 
 /* Frees everything allocated since mark was taken. */
@@ -416,8 +441,9 @@ static inline void dg_heap_release(void *mark) {
 
 /* Bytes that can be allocated without growing memory. */
 static inline size_t dg_heap_free(void) {
+  dg__heap_init();
   uint64_t end = (uint64_t)__builtin_wasm_memory_size(0) * 65536;
-  uint64_t n = end - dg__heap_now();
+  uint64_t n = end - dg__heap_top;
   return n > SIZE_MAX ? SIZE_MAX : (size_t)n;
 }
 
