@@ -209,8 +209,8 @@ static int check(build *b) {
   return rc;
 }
 
-/* The module's C, with wasm2c 1.0.32's big-endian bugs fixed (names.c).
- * wasm2c copies export names into comments byte for byte, NUL included
+/* The module's C, fixed (names.c): wasm2c 1.0.32's big-endian bugs and
+ * its guest memory accesses. wasm2c copies export names into comments byte for byte, NUL included
  * (names.wast exports one): only the text before the first NUL is a string
  * to fix (the helpers to fix come first); the rest is written back as is. */
 static int fix_module(build *b) {
@@ -230,7 +230,7 @@ static int fix_module(build *b) {
     return dgc_fail(b->d, "out of memory");
   }
   memcpy(tail, text + head, len - head);
-  if (dgc_w2c_fix_big_endian((char **)&text, &inner) != 0) {
+  if (dgc_w2c_fix_module((char **)&text, &inner) != 0) {
     free(text);
     free(tail);
     return dgc_fail(b->d, "%s: %s", b->module_c, inner.msg);

@@ -164,10 +164,11 @@ size_t dgc_w2c_import_modules(const dgc_abi *abi, const char **out);
  * text of the generated header. 0, or -1 with a message. */
 int dgc_w2c_memory_field(const char *header, char *field, size_t size,
                          dgc_diag *d);
-/* Fixes wasm2c 1.0.32's memory.fill and memory.copy for big-endian targets
- * in the text of the generated C (*text, malloc'd, replaced). 0, or -1
+/* Fixes the text of the generated C (*text, malloc'd, replaced): wasm2c
+ * 1.0.32's memory.fill and memory.copy for big-endian targets, and its
+ * guest loads and stores replaced by templates/module-access.c. 0, or -1
  * with a message when the text is not what 1.0.32 writes. */
-int dgc_w2c_fix_big_endian(char **text, dgc_diag *d);
+int dgc_w2c_fix_module(char **text, dgc_diag *d);
 
 /* ---- glue.c: the generated glue ------------------------------------------
  * The compiled-in policy: rules are stored and passed to the runtime as they
@@ -206,6 +207,9 @@ extern const size_t dgc_template_glue_main_size;
 /* templates/glue-static.c: appended to the glue of a --static program. */
 extern const unsigned char dgc_template_glue_static[];
 extern const size_t dgc_template_glue_static_size;
+/* templates/module-access.c: inserted into the module's C (names.c). */
+extern const unsigned char dgc_template_module_access[];
+extern const size_t dgc_template_module_access_size;
 
 /* ---- plan.c: tool command lines from config.h ------------------------- */
 typedef struct dgc_argv {

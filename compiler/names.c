@@ -149,34 +149,65 @@ static const struct {
      "          src->data + src->size - src_addr - n, n);\n"},
 };
 
-static char *replace_once(char *text, const char *at, const char *old,
-                          const char *fix) {
-  static const char head[] = "#if WABT_BIG_ENDIAN /* fixed by daggercc */\n",
-                    mid[] = "#else\n", tail[] = "#endif\n";
-  size_t pre = (size_t)(at - text), n = strlen(text), k = strlen(old);
-  size_t size = n + strlen(head) + strlen(fix) + strlen(mid) + strlen(tail);
-  char *out = malloc(size + 1);
+/* text with old (found at at) replaced by fix; with cond, by the fixed text
+ * under #if cond and the original under #else. NULL when out of memory. */
+static char *replace_once(const char *text, const char *at, const char *old,
+                          const char *cond, const char *fix) {
+  static const char mid[] = "#else\n", tail[] = "#endif\n";
+  size_t pre = (size_t)(at - text), k = strlen(old);
+  size_t size = strlen(text) - k + strlen(fix);
+  char *out;
 
+  if (cond)
+    size += strlen(cond) + strlen(mid) + k + strlen(tail);
+  out = malloc(size + 1);
   if (out)
-    snprintf(out, size + 1, "%.*s%s%s%s%s%s%s", (int)pre, text, head, fix, mid,
-             old, tail, at + k);
+    snprintf(out, size + 1, "%.*s%s%s%s%s%s%s", (int)pre, text,
+             cond ? cond : "", fix, cond ? mid : "", cond ? old : "",
+             cond ? tail : "", at + k);
   return out;
 }
 
-int dgc_w2c_fix_big_endian(char **text, dgc_diag *d) {
-  for (size_t i = 0; i < sizeof be_fixes / sizeof be_fixes[0]; i++) {
-    const char *at = strstr(*text, be_fixes[i].line);
-    char *fixed;
-    if (!at)
-      return dgc_fail(d,
-                      "wasm2c output: no line \"%.*s\" to fix for "
-                      "big-endian targets",
-                      (int)strlen(be_fixes[i].line) - 1, be_fixes[i].line);
-    fixed = replace_once(*text, at, be_fixes[i].line, be_fixes[i].big_endian);
-    if (!fixed)
-      return dgc_fail(d, "out of memory");
-    free(*text);
-    *text = fixed;
-  }
+/* Replaces *text by the same text with the first old replaced as above;
+ * fails naming the line when old is missing (not what 1.0.32 writes). */
+static int fix_once(char **text, const char *old, const char *cond,
+                    const char *fix, dgc_diag *d) {
+  const char *at = strstr(*text, old);
+  char *fixed;
+
+  if (!at)
+    return dgc_fail(d, "wasm2c output: no line \"%.*s\" to fix",
+                    (int)strcspn(old, "\n"), old);
+  fixed = replace_once(*text, at, old, cond, fix);
+  if (!fixed)
+    return dgc_fail(d, "out of memory");
+  free(*text);
+  *text = fixed;
   return 0;
+}
+
+/* The line before which templates/module-access.c goes: wasm2c's first
+ * use of DEFINE_LOAD, after its own definitions. */
+static const char access_anchor[] = "DEFINE_LOAD(i32_load, u32, u32, u32)\n";
+
+int dgc_w2c_fix_module(char **text, dgc_diag *d) {
+  static const char cond[] = "#if WABT_BIG_ENDIAN /* fixed by daggercc */\n";
+  static const char head[] = "/* daggercc: templates/module-access.c */\n";
+  size_t n = strlen(head) + dgc_template_module_access_size;
+  char *access;
+  int rc;
+
+  for (size_t i = 0; i < sizeof be_fixes / sizeof be_fixes[0]; i++)
+    if (fix_once(text, be_fixes[i].line, cond, be_fixes[i].big_endian, d) != 0)
+      return -1;
+  access = malloc(n + strlen(access_anchor) + 1);
+  if (!access)
+    return dgc_fail(d, "out of memory");
+  memcpy(access, head, strlen(head));
+  memcpy(access + strlen(head), dgc_template_module_access,
+         dgc_template_module_access_size);
+  strcpy(access + n, access_anchor);
+  rc = fix_once(text, access_anchor, NULL, access, d);
+  free(access);
+  return rc;
 }

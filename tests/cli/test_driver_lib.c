@@ -85,6 +85,46 @@ static void test_memory_field(void) {
   CU_ASSERT_EQUAL(dgc_w2c_memory_field(header, field, 4, &d), -1);
 }
 
+/* The three places dgc_w2c_fix_module changes, as wasm2c 1.0.32 writes
+ * them, around text it must leave alone. */
+static void test_fix_module(void) {
+  static const char fill[] = "  memset(mem->data + d, val, n);\n";
+  static const char copy[] =
+      "  memmove(dest->data + dest_addr, src->data + src_addr, n);\n";
+  static const char anchor[] = "DEFINE_LOAD(i32_load, u32, u32, u32)\n";
+  char *text = malloc(256);
+  const char *access, *at;
+  dgc_diag d;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+  snprintf(text, 256, "/* head */\n%s%s%s/* tail */\n", anchor, fill, copy);
+  CU_ASSERT_EQUAL_FATAL(dgc_w2c_fix_module(&text, &d), 0);
+  CU_ASSERT_EQUAL(strncmp(text, "/* head */\n", 11), 0);
+  access = strstr(text, "#define DEFINE_LOAD(name, t1, t2, t3)");
+  at = strstr(text, anchor);
+  CU_ASSERT(access && at && access < at);
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "} dagger_cell;"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(text, "  memset(mem->data + mem->size - d - n, val, n);\n#else\n"
+                   "  memset(mem->data + d, val, n);\n#endif\n"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "src->data + src->size - src_addr - n"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "/* tail */\n"));
+  free(text);
+
+  /* Text 1.0.32 does not write: refused, naming the missing line. */
+  text = strdup(fill);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+  CU_ASSERT_EQUAL(dgc_w2c_fix_module(&text, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "memmove(dest->data"));
+  free(text);
+  text = malloc(256);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+  snprintf(text, 256, "%s%s", fill, copy);
+  CU_ASSERT_EQUAL(dgc_w2c_fix_module(&text, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "DEFINE_LOAD(i32_load"));
+  free(text);
+}
+
 /* ---- plan.c ------------------------------------------------------------- */
 
 static void test_argv_split(void) {
@@ -471,6 +511,7 @@ int main(void) {
       {"symbols", test_symbols},
       {"import modules", test_import_modules},
       {"memory field", test_memory_field},
+      {"fix module", test_fix_module},
       {"argv split", test_argv_split},
       {"plan cc", test_plan_cc},
       {"memchecks", test_memchecks},
