@@ -210,9 +210,10 @@ static int check(build *b) {
 }
 
 /* The module's C, fixed (names.c): wasm2c 1.0.32's big-endian bugs and
- * its guest memory accesses. wasm2c copies export names into comments byte for byte, NUL included
- * (names.wast exports one): only the text before the first NUL is a string
- * to fix (the helpers to fix come first); the rest is written back as is. */
+ * its guest memory accesses. wasm2c copies export names into comments byte for
+ * byte, NUL included (names.wast exports one): only the text before the first
+ * NUL is a string to fix (the helpers to fix come first); the rest is written
+ * back as is. */
 static int fix_module(build *b) {
   uint8_t *text;
   char *tail = NULL;
