@@ -9,8 +9,8 @@
  * DIR/<case>.wasm, for a cross-check with wasm-validate. */
 #include "compiler.h"
 #include "data/reader/builder.h"
+#include "unit.h"
 
-#include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -457,23 +457,23 @@ static void test_free_twice(void) {
   dgc_module_free(&m);
 }
 
-int main(int argc, char **argv) {
-  CU_pSuite s;
-  unsigned failed;
+static const unit_test tests[] = {
+    {"table of modules", test_cases},
+    {"wat2wasm fixtures", test_fixtures},
+    {"long names", test_long_name},
+    {"long signatures", test_long_signature},
+    {"dgc_call_name", test_call_names},
+    {"free twice", test_free_twice},
+    {NULL, NULL},
+};
 
+int main(int argc, char **argv) {
   dump_dir = argc > 1 ? argv[1] : NULL;
-  if (CU_initialize_registry() != CUE_SUCCESS)
+  if (unit_begin() != 0)
     return 1;
-  s = CU_add_suite("abi", NULL, NULL);
-  CU_add_test(s, "table of modules", test_cases);
-  CU_add_test(s, "wat2wasm fixtures", test_fixtures);
-  CU_add_test(s, "long names", test_long_name);
-  CU_add_test(s, "long signatures", test_long_signature);
-  CU_add_test(s, "dgc_call_name", test_call_names);
-  CU_add_test(s, "free twice", test_free_twice);
-  CU_basic_set_mode(CU_BRM_NORMAL);
-  CU_basic_run_tests();
-  failed = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return failed ? 1 : 0;
+  if (unit_add("abi", tests) != 0) {
+    CU_cleanup_registry();
+    return 1;
+  }
+  return unit_finish(CU_BRM_NORMAL);
 }

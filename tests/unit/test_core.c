@@ -1,12 +1,12 @@
 /* The descriptor table and call dispatch, through the public API with a
  * real guest memory buffer. */
-#include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "rt.h"
+#include "unit.h"
 
 static uint8_t buf[65536];
 static uint8_t *base = buf;
@@ -181,22 +181,19 @@ static void test_strerror(void) {
   CU_ASSERT_EQUAL(dagger_trap_report(NULL, DAGGER_TRAP_DIV_BY_ZERO), 204);
 }
 
+static const unit_test tests[] = {
+    {"lowest free descriptor reused", test_lowest_free_reused},
+    {"table bounded", test_table_bounded},
+    {"open errors", test_open_errors},
+    {"bad pointers", test_bad_pointers},
+    {"NUL-terminated URL", test_cstring_url},
+    {"zero and null", test_zero_and_null},
+    {"stdout", test_stdout},
+    {"reversed layout", test_reversed_layout},
+    {"strerror and traps", test_strerror},
+    {NULL, NULL},
+};
+
 int main(void) {
-  if (CU_initialize_registry() != CUE_SUCCESS)
-    return CU_get_error();
-  CU_pSuite s = CU_add_suite("core", NULL, NULL);
-  CU_add_test(s, "lowest free descriptor reused", test_lowest_free_reused);
-  CU_add_test(s, "table bounded", test_table_bounded);
-  CU_add_test(s, "open errors", test_open_errors);
-  CU_add_test(s, "bad pointers", test_bad_pointers);
-  CU_add_test(s, "NUL-terminated URL", test_cstring_url);
-  CU_add_test(s, "zero and null", test_zero_and_null);
-  CU_add_test(s, "stdout", test_stdout);
-  CU_add_test(s, "reversed layout", test_reversed_layout);
-  CU_add_test(s, "strerror and traps", test_strerror);
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  unsigned failed = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return failed ? 1 : 0;
+  return unit_run("core", tests);
 }

@@ -13,7 +13,6 @@
  *   TOP/jail/sub_link  -> sub
  *   TOP/jail/dangling  -> ../outside/new */
 #define _GNU_SOURCE
-#include <CUnit/Basic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -32,9 +31,8 @@
 
 #define DATA_AT 65536u
 #define DATA_MAX (1u << 20)
-static uint8_t mem[DATA_AT + DATA_MAX];
-static uint8_t *base = mem;
-static uint32_t pages = sizeof mem / 65536;
+#define UNIT_GUEST_MEMORY (DATA_AT + DATA_MAX)
+#include "unit.h"
 
 static char top[PATH_MAX], jail[PATH_MAX * 2];
 
@@ -115,15 +113,7 @@ static dagger_rt *new_rt(const char *root) {
   dagger_config_default(&cfg);
   cfg.program = "test_file";
   cfg.jail_root = root;
-  dagger_rt *rt = dagger_rt_new(&cfg);
-  if (rt)
-    dagger_rt_set_memory(rt, (dagger_memory){&base, &pages, 0});
-  return rt;
-}
-
-static int32_t open_url(dagger_rt *rt, const char *url) {
-  memcpy(mem, url, strlen(url));
-  return dagger_open(rt, 0, (uint32_t)strlen(url));
+  return guest_rt_new(&cfg);
 }
 
 static int32_t write_text(dagger_rt *rt, int32_t fd, const char *text) {
@@ -529,31 +519,29 @@ static void test_large_file(void) {
   unlink(p);
 }
 
+static const unit_test tests[] = {
+    {"jail path decoding", test_jail_path},
+    {"escape battery, openat2", test_battery_openat2},
+    {"escape battery, openat walk", test_battery_walk},
+    {"escape battery, automatic", test_battery_auto},
+    {"link swapped in between opens, openat2", test_swap_openat2},
+    {"link swapped in between opens, walk", test_swap_walk},
+    {"link racing the opens, openat2", test_race_openat2},
+    {"link racing the opens, walk", test_race_walk},
+    {"modes r, w, a", test_modes},
+    {"jail roots", test_jail_roots},
+    {"permission denied", test_permission_denied},
+    {"large file streaming", test_large_file},
+    {NULL, NULL},
+};
+
 int main(void) {
-  if (CU_initialize_registry() != CUE_SUCCESS)
-    return 1;
   if (make_tree() != 0) {
     perror("test_file: making the temporary tree");
     return 1;
   }
-  CU_pSuite s = CU_add_suite("file", NULL, NULL);
-  CU_add_test(s, "jail path decoding", test_jail_path);
-  CU_add_test(s, "escape battery, openat2", test_battery_openat2);
-  CU_add_test(s, "escape battery, openat walk", test_battery_walk);
-  CU_add_test(s, "escape battery, automatic", test_battery_auto);
-  CU_add_test(s, "link swapped in between opens, openat2", test_swap_openat2);
-  CU_add_test(s, "link swapped in between opens, walk", test_swap_walk);
-  CU_add_test(s, "link racing the opens, openat2", test_race_openat2);
-  CU_add_test(s, "link racing the opens, walk", test_race_walk);
-  CU_add_test(s, "modes r, w, a", test_modes);
-  CU_add_test(s, "jail roots", test_jail_roots);
-  CU_add_test(s, "permission denied", test_permission_denied);
-  CU_add_test(s, "large file streaming", test_large_file);
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  unsigned failed = CU_get_number_of_failures();
-  CU_cleanup_registry();
+  int status = unit_run("file", tests);
   if (remove_tree() != 0)
     perror("test_file: removing the temporary tree");
-  return failed ? 1 : 0;
+  return status;
 }

@@ -3,11 +3,11 @@
  * of the target that found it (fuzz/corpus/<target>/regress-*), where the
  * CTest fuzz tests replay it under the sanitizers; here the expected
  * answer is spelt out. */
-#include <CUnit/Basic.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "rt.h"
+#include "unit.h"
 
 /* fuzz_http_url: hosts the policy read as an IPv4 address that libcurl
  * (through inet_aton(3)) takes for a DNS name. Such a host must have no
@@ -102,16 +102,13 @@ static void test_jail_raw_nul(void) {
   CU_ASSERT_STRING_EQUAL(rel, "a/b");
 }
 
+static const unit_test tests[] = {
+    {"IPv4-like hosts have no normal form", test_ipv4_like_hosts},
+    {"IPv4-like hosts in the decision", test_ipv4_like_decision},
+    {"raw NUL in a jail path", test_jail_raw_nul},
+    {NULL, NULL},
+};
+
 int main(void) {
-  if (CU_initialize_registry() != CUE_SUCCESS)
-    return 1;
-  CU_pSuite s = CU_add_suite("fuzz regressions", NULL, NULL);
-  CU_add_test(s, "IPv4-like hosts have no normal form", test_ipv4_like_hosts);
-  CU_add_test(s, "IPv4-like hosts in the decision", test_ipv4_like_decision);
-  CU_add_test(s, "raw NUL in a jail path", test_jail_raw_nul);
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  unsigned failed = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return failed ? 1 : 0;
+  return unit_run("fuzz regressions", tests);
 }

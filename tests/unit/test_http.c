@@ -6,7 +6,6 @@
  * tests/servers/make_certs.sh (openssl). Without python3 the test is
  * skipped (exit 77). DAGGER_TEST_SERVERS overrides where the servers are. */
 #define _GNU_SOURCE
-#include <CUnit/Basic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -30,9 +29,8 @@ extern char **environ;
 
 #define DATA_AT 65536u
 #define DATA_MAX (1u << 20)
-static uint8_t mem[DATA_AT + DATA_MAX];
-static uint8_t *base = mem;
-static uint32_t pages = sizeof mem / 65536;
+#define UNIT_GUEST_MEMORY (DATA_AT + DATA_MAX)
+#include "unit.h"
 
 static char servers[PATH_MAX], tmpdir[PATH_MAX];
 
@@ -120,15 +118,7 @@ static dagger_rt *new_rt(const char *const *deny) {
   dagger_config_default(&cfg);
   cfg.program = "test_http";
   cfg.deny = deny;
-  dagger_rt *rt = dagger_rt_new(&cfg);
-  if (rt)
-    dagger_rt_set_memory(rt, (dagger_memory){&base, &pages, 0});
-  return rt;
-}
-
-static int32_t open_url(dagger_rt *rt, const char *url) {
-  memcpy(mem, url, strlen(url));
-  return dagger_open(rt, 0, (uint32_t)strlen(url));
+  return guest_rt_new(&cfg);
 }
 
 static int32_t write_bytes(dagger_rt *rt, int32_t fd, const void *p, size_t n) {
@@ -640,6 +630,23 @@ static int setup(void) {
   return 0;
 }
 
+static const unit_test tests[] = {
+    {"GET, headers round trip", test_get_headers_round_trip},
+    {"POST with a body", test_post_body},
+    {"methods and absolute-form", test_methods},
+    {"raw response: 3xx, chunked", test_raw_response},
+    {"write, flush, read order", test_stream_rules},
+    {"malformed requests", test_malformed_requests},
+    {"bad URLs", test_bad_urls},
+    {"policy at flush", test_policy_at_flush},
+    {"reset mid-body", test_reset_mid_body},
+    {"stalls time out", test_stalls},
+    {"refused and unknown host", test_connect_failures},
+    {"1 GiB streamed", test_streaming_1gib},
+    {"https with a run-time CA", test_https},
+    {NULL, NULL},
+};
+
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
   if (setup() != 0) {
@@ -649,28 +656,9 @@ int main(void) {
       nftw(tmpdir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
     return 77; /* skipped: no python3 or openssl here */
   }
-  if (CU_initialize_registry() != CUE_SUCCESS)
-    return 1;
-  CU_pSuite s = CU_add_suite("http", NULL, NULL);
-  CU_add_test(s, "GET, headers round trip", test_get_headers_round_trip);
-  CU_add_test(s, "POST with a body", test_post_body);
-  CU_add_test(s, "methods and absolute-form", test_methods);
-  CU_add_test(s, "raw response: 3xx, chunked", test_raw_response);
-  CU_add_test(s, "write, flush, read order", test_stream_rules);
-  CU_add_test(s, "malformed requests", test_malformed_requests);
-  CU_add_test(s, "bad URLs", test_bad_urls);
-  CU_add_test(s, "policy at flush", test_policy_at_flush);
-  CU_add_test(s, "reset mid-body", test_reset_mid_body);
-  CU_add_test(s, "stalls time out", test_stalls);
-  CU_add_test(s, "refused and unknown host", test_connect_failures);
-  CU_add_test(s, "1 GiB streamed", test_streaming_1gib);
-  CU_add_test(s, "https with a run-time CA", test_https);
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  unsigned failed = CU_get_number_of_failures();
-  CU_cleanup_registry();
+  int status = unit_run("http", tests);
   stop_server(&plain);
   stop_server(&tls);
   nftw(tmpdir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-  return failed ? 1 : 0;
+  return status;
 }

@@ -1,9 +1,9 @@
 /* Guest-memory accessors: end of memory, 32-bit overflow, no memory, and
  * the byte-reversed (big-endian) layout. */
-#include <CUnit/Basic.h>
 #include <string.h>
 
 #include "rt.h"
+#include "unit.h"
 
 static uint8_t buf[2 * 65536];
 static uint8_t *base = buf;
@@ -84,18 +84,15 @@ static void test_reversed_layout(void) {
   CU_ASSERT_PTR_NULL(dagger_mem_span(&rev, 0, 1));
 }
 
+static const unit_test tests[] = {
+    {"bounds table", test_check_bounds},
+    {"growth is seen", test_growth_is_seen},
+    {"no memory", test_no_memory},
+    {"load and store", test_load_store},
+    {"reversed layout", test_reversed_layout},
+    {NULL, NULL},
+};
+
 int main(void) {
-  if (CU_initialize_registry() != CUE_SUCCESS)
-    return CU_get_error();
-  CU_pSuite s = CU_add_suite("memory", NULL, NULL);
-  CU_add_test(s, "bounds table", test_check_bounds);
-  CU_add_test(s, "growth is seen", test_growth_is_seen);
-  CU_add_test(s, "no memory", test_no_memory);
-  CU_add_test(s, "load and store", test_load_store);
-  CU_add_test(s, "reversed layout", test_reversed_layout);
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  unsigned failed = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return failed ? 1 : 0;
+  return unit_run("memory", tests);
 }

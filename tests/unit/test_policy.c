@@ -1,12 +1,12 @@
 /* The open policy: normal forms, rule matching and the allow/deny decision,
  * both directly and through dagger_open (so the core's call of the policy
  * before a scheme's open is covered). */
-#include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rt.h"
+#include "unit.h"
 
 static long norm(const char *text, char *out, size_t size) {
   dagger_url u;
@@ -270,19 +270,16 @@ static void test_doc_examples(void) {
   free(rt);
 }
 
+static const unit_test tests[] = {
+    {"normal forms", test_normal_forms},
+    {"rule matching", test_rule_match},
+    {"rule validity", test_rule_check},
+    {"allow/deny decision", test_decision},
+    {"deny look-alikes", test_deny_lookalikes},
+    {"docs/streams.md examples", test_doc_examples},
+    {NULL, NULL},
+};
+
 int main(void) {
-  if (CU_initialize_registry() != CUE_SUCCESS)
-    return 1;
-  CU_pSuite s = CU_add_suite("policy", NULL, NULL);
-  CU_add_test(s, "normal forms", test_normal_forms);
-  CU_add_test(s, "rule matching", test_rule_match);
-  CU_add_test(s, "rule validity", test_rule_check);
-  CU_add_test(s, "allow/deny decision", test_decision);
-  CU_add_test(s, "deny look-alikes", test_deny_lookalikes);
-  CU_add_test(s, "docs/streams.md examples", test_doc_examples);
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  unsigned failed = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return failed ? 1 : 0;
+  return unit_run("policy", tests);
 }

@@ -1,28 +1,16 @@
 /* random://, through the public API, and the getrandom(2) source that
  * builds without libsodium use. */
-#include <CUnit/Basic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rt.h"
-
-static uint8_t mem[4 * 65536];
-static uint8_t *base = mem;
-static uint32_t pages = sizeof mem / 65536;
+#define UNIT_GUEST_MEMORY (4 * 65536)
+#include "unit.h"
 
 static dagger_rt *new_rt(void) {
   dagger_config cfg;
   dagger_config_default(&cfg);
   cfg.program = "test_random";
-  dagger_rt *rt = dagger_rt_new(&cfg);
-  if (rt)
-    dagger_rt_set_memory(rt, (dagger_memory){&base, &pages, 0});
-  return rt;
-}
-
-static int32_t open_url(dagger_rt *rt, const char *url) {
-  memcpy(mem, url, strlen(url));
-  return dagger_open(rt, 0, (uint32_t)strlen(url));
+  return guest_rt_new(&cfg);
 }
 
 /* Loose but real: 64 KiB of good randomness has every byte value (the
@@ -80,16 +68,13 @@ static void test_os_source(void) {
   free(p);
 }
 
+static const unit_test tests[] = {
+    {"reads fill the buffer", test_reads_fill},
+    {"bad URLs", test_bad_urls},
+    {"getrandom source", test_os_source},
+    {NULL, NULL},
+};
+
 int main(void) {
-  if (CU_initialize_registry() != CUE_SUCCESS)
-    return 1;
-  CU_pSuite s = CU_add_suite("random", NULL, NULL);
-  CU_add_test(s, "reads fill the buffer", test_reads_fill);
-  CU_add_test(s, "bad URLs", test_bad_urls);
-  CU_add_test(s, "getrandom source", test_os_source);
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  unsigned failed = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return failed ? 1 : 0;
+  return unit_run("random", tests);
 }

@@ -10,8 +10,8 @@
  * wasm-validate. */
 #include "compiler.h"
 #include "data/reader/builder.h"
+#include "unit.h"
 
-#include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -883,33 +883,37 @@ static void test_mutations(void) {
   CU_ASSERT(nok > 0 && nok < total);
 }
 
-int main(int argc, char **argv) {
-  CU_pSuite s;
-  unsigned failed;
+static const unit_test diag_tests[] = {
+    {"dgc_fail formats", test_fail_formats},
+    {"dgc_fail truncates", test_fail_truncates},
+    {"dgc_printable", test_printable},
+    {NULL, NULL},
+};
 
+static const unit_test reader_tests[] = {
+    {"header", test_header},
+    {"malformed and edge cases", test_body_cases},
+    {"SIMD detection", test_simd_detection},
+    {"memory fields", test_memory_fields},
+    {"many exports", test_many_exports},
+    {"built module", test_built_module},
+    {"dgc_func_type", test_func_type},
+    {"start", test_start},
+    {"wat2wasm fixtures", test_fixtures},
+    {"hello details", test_hello_details},
+    {"every prefix", test_truncation},
+    {"random mutations", test_mutations},
+    {NULL, NULL},
+};
+
+int main(int argc, char **argv) {
   dump_dir = argc > 1 ? argv[1] : NULL;
-  if (CU_initialize_registry() != CUE_SUCCESS)
+  if (unit_begin() != 0)
     return 1;
-  s = CU_add_suite("diag", NULL, NULL);
-  CU_add_test(s, "dgc_fail formats", test_fail_formats);
-  CU_add_test(s, "dgc_fail truncates", test_fail_truncates);
-  CU_add_test(s, "dgc_printable", test_printable);
-  s = CU_add_suite("reader", NULL, NULL);
-  CU_add_test(s, "header", test_header);
-  CU_add_test(s, "malformed and edge cases", test_body_cases);
-  CU_add_test(s, "SIMD detection", test_simd_detection);
-  CU_add_test(s, "memory fields", test_memory_fields);
-  CU_add_test(s, "many exports", test_many_exports);
-  CU_add_test(s, "built module", test_built_module);
-  CU_add_test(s, "dgc_func_type", test_func_type);
-  CU_add_test(s, "start", test_start);
-  CU_add_test(s, "wat2wasm fixtures", test_fixtures);
-  CU_add_test(s, "hello details", test_hello_details);
-  CU_add_test(s, "every prefix", test_truncation);
-  CU_add_test(s, "random mutations", test_mutations);
-  CU_basic_set_mode(CU_BRM_NORMAL);
-  CU_basic_run_tests();
-  failed = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return failed ? 1 : 0;
+  if (unit_add("diag", diag_tests) != 0 ||
+      unit_add("reader", reader_tests) != 0) {
+    CU_cleanup_registry();
+    return 1;
+  }
+  return unit_finish(CU_BRM_NORMAL);
 }

@@ -1,8 +1,8 @@
 /* Generic URL splitting, query access and percent-decoding. */
-#include <CUnit/Basic.h>
 #include <string.h>
 
 #include "rt.h"
+#include "unit.h"
 
 static int parse(const char *s, dagger_url *u) {
   return dagger_url_parse(s, strlen(s), u);
@@ -106,17 +106,12 @@ static void test_pct_decode(void) {
   }
 }
 
+static const unit_test tests[] = {
+    {"split", test_split}, {"rejects", test_rejects},
+    {"query", test_query}, {"percent-decoding", test_pct_decode},
+    {NULL, NULL},
+};
+
 int main(void) {
-  if (CU_initialize_registry() != CUE_SUCCESS)
-    return CU_get_error();
-  CU_pSuite s = CU_add_suite("url", NULL, NULL);
-  CU_add_test(s, "split", test_split);
-  CU_add_test(s, "rejects", test_rejects);
-  CU_add_test(s, "query", test_query);
-  CU_add_test(s, "percent-decoding", test_pct_decode);
-  CU_basic_set_mode(CU_BRM_VERBOSE);
-  CU_basic_run_tests();
-  unsigned failed = CU_get_number_of_failures();
-  CU_cleanup_registry();
-  return failed ? 1 : 0;
+  return unit_run("url", tests);
 }
