@@ -27,6 +27,8 @@
 /* Linux keeps a gap of 256 pages below a growing stack (stack_guard_gap);
  * a fault anywhere in it is the stack hitting its limit. */
 #define STACK_GAP ((uintptr_t)1 << 20)
+/* Linux's default RLIMIT_STACK, for a process that has none. */
+#define DEFAULT_STACK ((rlim_t)8 << 20)
 
 static struct {
   uintptr_t stack_lo, stack_hi; /* [lo, hi): faults here are exhaustion */
@@ -50,7 +52,13 @@ static void set_stack(uintptr_t lo, uintptr_t hi) {
  * and environment, so this reaches a little lower than the real limit).
  * glibc's pthread_getattr_np says the same, after reading /proc/self/maps,
  * which took about 130 us: most of what a compiled hello spent starting up
- * beyond a C one. It is still asked when the limit is unlimited. */
+ * beyond a C one.
+ *
+ * An unlimited stack (ulimit -s unlimited) never faults: a guest recursing
+ * without end would grow it until the machine ran out of memory and the
+ * kernel killed the process, instead of trapping. So an unlimited soft
+ * limit is lowered to Linux's default of 8 MiB first; glibc is asked only
+ * when even that cannot be set. */
 static void find_stack(void) {
   uintptr_t top = (uintptr_t)__libc_stack_end;
   struct rlimit rl;
@@ -58,8 +66,14 @@ static void find_stack(void) {
   void *addr;
   size_t size;
 
-  if (top && getrlimit(RLIMIT_STACK, &rl) == 0 &&
-      rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < top) {
+  if (getrlimit(RLIMIT_STACK, &rl) != 0)
+    rl.rlim_cur = RLIM_INFINITY;
+  else if (rl.rlim_cur == RLIM_INFINITY) {
+    rl.rlim_cur = DEFAULT_STACK;
+    if (setrlimit(RLIMIT_STACK, &rl) != 0)
+      rl.rlim_cur = RLIM_INFINITY;
+  }
+  if (top && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < top) {
     set_stack(top - rl.rlim_cur, top);
     return;
   }

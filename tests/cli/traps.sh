@@ -25,6 +25,10 @@ check() { # WHAT PROGRAM-AND-RUNNER... : runs every case
   run "$@" recurse
   [[ $status == 0 && $out == "trap exhaustion" ]]
   ok $? "$what: recursion is stack exhaustion ($status, [$out], [$err])"
+  # An unlimited stack never faults by itself: the handler sets a limit.
+  run bash -c 'ulimit -s unlimited && exec "$@"' - "$@" recurse
+  [[ $status == 0 && $out == "trap exhaustion" ]]
+  ok $? "$what: unlimited stack, recursion is stack exhaustion ($status, [$out], [$err])"
   if [[ $bounds == guard ]]; then
     run "$@" oob
     [[ $status == 0 && $out == "trap oob" ]]
