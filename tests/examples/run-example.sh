@@ -52,10 +52,22 @@ if [[ ! -s $scratch/commands.sh ]]; then
   exit 1
 fi
 
-PORT=$(python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+# A free port below the kernel's ephemeral range: a port from bind(0) is
+# free only until it is closed, and then any test's bind(0) or outgoing
+# connection may take it before the example's server binds it (gopher
+# failed that way once in a parallel run). Below the range only another
+# example's choice can collide, and it is random among thousands.
+PORT=$(python3 -c 'import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(100):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(("127.0.0.1", random.randrange(10000, low) if low > 11000 else 0))
+    except OSError:
+        continue
+    print(s.getsockname()[1])
+    break')
 export PORT WORK
 OUT=$scratch/stdout ERR=$scratch/stderr
 export OUT ERR
