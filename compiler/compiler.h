@@ -200,6 +200,11 @@ int dgc_emit_glue(FILE *out, const dgc_glue *g, dgc_diag *d);
 /* Writes s as text inside a C comment: printable ASCII only (other bytes
  * become '?'), and never a comment end. */
 void dgc_put_comment_text(FILE *out, const char *s);
+/* Writes s as a double-quoted C literal of any bytes. With string, '?' is
+ * escaped too (against trigraphs); without, for the name in #line or
+ * #include, it is not: that name is no string literal, and "\?" there would
+ * name another file. */
+void dgc_put_literal(FILE *out, const char *s, bool string);
 
 /* templates/glue-main.c, embedded at build time (template-glue-main.c). */
 extern const unsigned char dgc_template_glue_main[];

@@ -43,12 +43,11 @@ static size_t mod_index(const glue_ctx *c, const char *module) {
   return i;
 }
 
-/* A C string literal holding any bytes; '?' is escaped against trigraphs. */
-static void put_literal(FILE *out, const char *s) {
+void dgc_put_literal(FILE *out, const char *s, bool string) {
   fputc('"', out);
   for (; *s; s++) {
     unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\' || ch == '?')
+    if (ch == '"' || ch == '\\' || (string && ch == '?'))
       fprintf(out, "\\%c", ch);
     else if (ch < 0x20 || ch >= 0x7f)
       fprintf(out, "\\%03o", ch);
@@ -127,7 +126,7 @@ static void emit_rules(FILE *out, const char *name, const char *const *rules,
                        size_t n) {
   fprintf(out, "const char *const %s[] = {", name);
   for (size_t i = 0; i < n; i++) {
-    put_literal(out, rules[i]);
+    dgc_put_literal(out, rules[i], true);
     fputs(", ", out);
   }
   fputs("NULL};\n", out);

@@ -36,23 +36,6 @@ char *dgc_harness_file(size_t k, const char *base) {
   return out;
 }
 
-/* A C string literal for a #line directive or #include. Unlike glue.c's
- * put_literal it leaves '?' alone: an #include's name is not a string
- * literal, so "\?" there would name another file. */
-static void put_literal(FILE *out, const char *s) {
-  fputc('"', out);
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\')
-      fprintf(out, "\\%c", ch);
-    else if (ch < 0x20 || ch >= 0x7f)
-      fprintf(out, "\\%03o", ch);
-    else
-      fputc(ch, out);
-  }
-  fputc('"', out);
-}
-
 /* The text of dir/name, NUL-terminated (malloc'd), or NULL. */
 static char *slurp(const char *dir, const char *name) {
   size_t n = strlen(dir) + strlen(name) + 2, len = 0, got;
@@ -144,7 +127,7 @@ static int emit_prelude(FILE *out, const dgc_harness *h, const char *dir,
     fprintf(out, "/* module %zu, wasm2c name %s: ", k, name);
     dgc_put_comment_text(out, h->modules[k]);
     fputs(" */\n#include ", out);
-    put_literal(out, header);
+    dgc_put_literal(out, header, false);
     fputc('\n', out);
     free(header);
     if (emit_memory_field(out, k, name, dir, d) != 0)
@@ -163,7 +146,7 @@ static int emit_source(FILE *out, const dgc_harness *h, dgc_diag *d) {
   if (!in)
     return dgc_fail(d, "%s: cannot open: %s", h->source, strerror(errno));
   fputs("#line 1 ", out);
-  put_literal(out, h->source);
+  dgc_put_literal(out, h->source, false);
   fputc('\n', out);
   while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
     fwrite(buf, 1, n, out);
