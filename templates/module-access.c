@@ -54,59 +54,6 @@ typedef union __attribute__((packed)) {
   double f64;
 } dagger_cell;
 
-#define DAGGER_CELL(T, M, C)                                                   \
-  static inline T dagger_load_##T(const uint8_t *p) {                          \
-    return (T)((const dagger_cell *)p)->M;                                     \
-  }                                                                            \
-  static inline void dagger_store_##T(uint8_t *p, T v) {                       \
-    ((dagger_cell *)p)->M = (C)v;                                              \
-  }
-DAGGER_CELL(uint16_t, i16, uint16_t)
-DAGGER_CELL(int16_t, i16, uint16_t)
-DAGGER_CELL(uint32_t, i32, uint32_t)
-DAGGER_CELL(int32_t, i32, uint32_t)
-DAGGER_CELL(uint64_t, i64, unsigned long long)
-DAGGER_CELL(int64_t, i64, unsigned long long)
-DAGGER_CELL(float, f32, float)
-DAGGER_CELL(double, f64, double)
-#undef DAGGER_CELL
-
-/* Bytes are chars whatever is done: they alias everything anyway. */
-static inline uint8_t dagger_load_uint8_t(const uint8_t *p) {
-  return *p;
-}
-static inline int8_t dagger_load_int8_t(const uint8_t *p) {
-  return (int8_t)*p;
-}
-static inline void dagger_store_uint8_t(uint8_t *p, uint8_t v) {
-  *p = v;
-}
-static inline void dagger_store_int8_t(uint8_t *p, int8_t v) {
-  *p = (uint8_t)v;
-}
-
-/* wasm2c's type names, as DEFINE_LOAD and DEFINE_STORE spell them. */
-#define dagger_load_u8 dagger_load_uint8_t
-#define dagger_load_s8 dagger_load_int8_t
-#define dagger_load_u16 dagger_load_uint16_t
-#define dagger_load_s16 dagger_load_int16_t
-#define dagger_load_u32 dagger_load_uint32_t
-#define dagger_load_s32 dagger_load_int32_t
-#define dagger_load_u64 dagger_load_uint64_t
-#define dagger_load_s64 dagger_load_int64_t
-#define dagger_load_f32 dagger_load_float
-#define dagger_load_f64 dagger_load_double
-#define dagger_store_u8 dagger_store_uint8_t
-#define dagger_store_s8 dagger_store_int8_t
-#define dagger_store_u16 dagger_store_uint16_t
-#define dagger_store_s16 dagger_store_int16_t
-#define dagger_store_u32 dagger_store_uint32_t
-#define dagger_store_s32 dagger_store_int32_t
-#define dagger_store_u64 dagger_store_uint64_t
-#define dagger_store_s64 dagger_store_int64_t
-#define dagger_store_f32 dagger_store_float
-#define dagger_store_f64 dagger_store_double
-
 #if WASM_RT_MEMCHECK_SIGNAL_HANDLER
 #define DAGGER_FORCE_INT(x) __asm__("" ::"r"(x))
 #if defined(__x86_64__)
@@ -122,16 +69,35 @@ static inline void dagger_store_int8_t(uint8_t *p, int8_t v) {
 #define DAGGER_FORCE_INT(x) ((void)(x))
 #define DAGGER_FORCE_FP(x) ((void)(x))
 #endif
-#define DAGGER_FORCE_u8 DAGGER_FORCE_INT
-#define DAGGER_FORCE_s8 DAGGER_FORCE_INT
-#define DAGGER_FORCE_u16 DAGGER_FORCE_INT
-#define DAGGER_FORCE_s16 DAGGER_FORCE_INT
-#define DAGGER_FORCE_u32 DAGGER_FORCE_INT
-#define DAGGER_FORCE_s32 DAGGER_FORCE_INT
-#define DAGGER_FORCE_u64 DAGGER_FORCE_INT
-#define DAGGER_FORCE_s64 DAGGER_FORCE_INT
-#define DAGGER_FORCE_f32 DAGGER_FORCE_FP
-#define DAGGER_FORCE_f64 DAGGER_FORCE_FP
+
+/* dagger_load_NAME and dagger_store_NAME for wasm2c's type name NAME (u8 ..
+ * f64, as DEFINE_LOAD and DEFINE_STORE spell it): T's value at p, read and
+ * written as LVALUE (stored as C), the load forced with FORCE. */
+#define DAGGER_ACCESS(NAME, T, LVALUE, C, FORCE)                               \
+  static inline T dagger_load_##NAME(uint8_t *p) {                             \
+    T v = (T)(LVALUE);                                                         \
+    FORCE(v);                                                                  \
+    return v;                                                                  \
+  }                                                                            \
+  static inline void dagger_store_##NAME(uint8_t *p, T v) {                    \
+    LVALUE = (C)v;                                                             \
+  }
+#define DAGGER_CELL(M) (((dagger_cell *)p)->M)
+/* Bytes are chars whatever is done: they alias everything anyway. */
+DAGGER_ACCESS(u8, uint8_t, *p, uint8_t, DAGGER_FORCE_INT)
+DAGGER_ACCESS(s8, int8_t, *p, uint8_t, DAGGER_FORCE_INT)
+DAGGER_ACCESS(u16, uint16_t, DAGGER_CELL(i16), uint16_t, DAGGER_FORCE_INT)
+DAGGER_ACCESS(s16, int16_t, DAGGER_CELL(i16), uint16_t, DAGGER_FORCE_INT)
+DAGGER_ACCESS(u32, uint32_t, DAGGER_CELL(i32), uint32_t, DAGGER_FORCE_INT)
+DAGGER_ACCESS(s32, int32_t, DAGGER_CELL(i32), uint32_t, DAGGER_FORCE_INT)
+DAGGER_ACCESS(u64, uint64_t, DAGGER_CELL(i64), unsigned long long,
+              DAGGER_FORCE_INT)
+DAGGER_ACCESS(s64, int64_t, DAGGER_CELL(i64), unsigned long long,
+              DAGGER_FORCE_INT)
+DAGGER_ACCESS(f32, float, DAGGER_CELL(f32), float, DAGGER_FORCE_FP)
+DAGGER_ACCESS(f64, double, DAGGER_CELL(f64), double, DAGGER_FORCE_FP)
+#undef DAGGER_CELL
+#undef DAGGER_ACCESS
 
 /* Where guest bytes [addr, addr + sizeof(t)) are: wabt's big-endian layout
  * stores memory byte-reversed (guest byte i at data[size - 1 - i]), so a
@@ -154,7 +120,6 @@ static inline void dagger_store_int8_t(uint8_t *p, int8_t v) {
   static inline t3 name(wasm_rt_memory_t *mem, uint64_t addr) {                \
     MEMCHECK(mem, addr, t1);                                                   \
     t1 result = dagger_load_##t1(DAGGER_AT(mem, addr, t1));                    \
-    DAGGER_FORCE_##t1(result);                                                 \
     return (t3)(t2)result;                                                     \
   }
 
