@@ -44,7 +44,11 @@ static void put(const char *dir, const char *name, const char *text) {
   fclose(f);
 }
 
-static char *emit(const dgc_harness *h, const char *dir, int *rc, dgc_diag *d) {
+/* Not inlined: open_memstream() takes &text, so once inlined gcc 12 takes
+   every pointer into the returned buffer for one into the local variable
+   text itself, dangling after return (-Wdangling-pointer at -O2). */
+__attribute__((noinline)) static char *
+emit(const dgc_harness *h, const char *dir, int *rc, dgc_diag *d) {
   char *text = NULL;
   size_t len = 0;
   FILE *out = open_memstream(&text, &len);
