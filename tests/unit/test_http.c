@@ -341,8 +341,8 @@ static const char *const malformed[] = {
     "POST /echo HTTP/1.1\r\nContent-Length: 3 3\r\n\r\nabc",
     "POST /echo HTTP/1.1\r\nContent-Length:\r\n\r\n",
     "POST /echo HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
-    "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0"
-    "\r\n\r\n",
+    ("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0"
+     "\r\n\r\n"),
     "GET /echo HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n",
 };
 
@@ -396,8 +396,8 @@ static void test_bad_urls(void) {
       "http://127.0.0.1:99999/",
       "http://127.0.0.1:x/",
       "https://[::1/",
-      "http://b\xc3\xbc"
-      "cher.example/",
+      ("http://b\xc3\xbc" /* a new literal: c would extend the escape */
+       "cher.example/"),
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     int32_t r = open_url(rt, bad[i]);
