@@ -317,6 +317,8 @@ struct dgc_target {
   const char *cc;      /* default C compiler: "aarch64-linux-gnu-gcc" */
   const char *ar;      /* archiver for its runtime: "aarch64-linux-gnu-ar" */
   const char *package; /* Debian package of the compiler */
+  const char *libc_package; /* Debian package of its C library */
+  const char *libc_file;    /* a file of that package; "" for the host */
   const char *runner; /* command prefix running its programs here: "qemu-aarch64
                        * -L /usr/aarch64-linux-gnu"; "" for the host */
   bool big_endian, is64;

@@ -94,8 +94,14 @@ bool dgc_find_program(const char *name) {
 int dgc_target_check_cc(const dgc_target *t, const char *cc, dgc_diag *d) {
   if (cc)
     return 0; /* $CC: whatever it names runs, or fails, as given */
-  if (dgc_find_program(t->cc))
-    return 0;
+  if (dgc_find_program(t->cc)) {
+    if (!t->libc_file[0] || access(t->libc_file, R_OK) == 0)
+      return 0;
+    return dgc_fail(d,
+                    "%s: %s has no C library (%s is missing): install the "
+                    "Debian package %s",
+                    t->triple, t->cc, t->libc_file, t->libc_package);
+  }
   if (t->host)
     return dgc_fail(d, "the C compiler %s is missing", t->cc);
   return dgc_fail(d,

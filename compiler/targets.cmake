@@ -53,6 +53,9 @@ macro(dgc_target_row row)
   set(DGC_T_CC ${DGC_T_TRIPLE}-gcc)
   set(DGC_T_AR ${DGC_T_TRIPLE}-ar)
   set(DGC_T_PACKAGE gcc-${DGC_T_TRIPLE})
+  # The cross C library: only recommended by the compiler's package.
+  set(DGC_T_LIBC_PACKAGE libc6-dev-${DGC_T_ARCH}-cross)
+  set(DGC_T_LIBC_FILE /usr/${DGC_T_TRIPLE}/include/stdio.h)
   # The cross toolchain's C library, first in the search path as well:
   # Debian's multiarch libc6:ARCH (which libsodium23:ARCH brings) is
   # another build, found through the host's ld.so.cache, and its libc with
@@ -68,24 +71,62 @@ macro(dgc_target_row row)
     set(DGC_T_CC ${CMAKE_C_COMPILER})
     set(DGC_T_AR ${CMAKE_AR})
     set(DGC_T_PACKAGE build-essential)
+    set(DGC_T_LIBC_PACKAGE libc6-dev)
+    set(DGC_T_LIBC_FILE "")
     set(DGC_T_RUNNER "")
   endif()
 endmacro()
 
-# The cross targets whose compiler and qemu are installed: CMake prebuilds
-# their runtimes (drivers/CMakeLists.txt) and registers their tests.
+# dgc_cross_usable(VAR): whether the current row's cross compiler, C
+# library and qemu-user are all there (a C program links and qemu exists);
+# says which package is missing otherwise. The files go to the Debian probes.
+function(dgc_cross_usable var)
+  set(ok FALSE)
+  set(why "")
+  dagger_probe_program(DGC_CC_${DGC_T_ARCH} ${DGC_T_CC})
+  dagger_probe_program(DGC_QEMU_${DGC_T_ARCH} ${DGC_T_QEMU})
+  dagger_probe_cc_file(_libc "${DGC_CC_${DGC_T_ARCH}}" libc.so)
+  if(DGC_T_DEBIAN)
+    dagger_probe_header("libsodium for ${DGC_T_ARCH}" libsodium.so.23
+      /usr/lib/${DGC_T_TRIPLE})
+  endif()
+  if(NOT DGC_CC_${DGC_T_ARCH})
+    set(why "no ${DGC_T_CC} (install the Debian package ${DGC_T_PACKAGE})")
+  elseif(NOT DGC_QEMU_${DGC_T_ARCH})
+    set(why "no ${DGC_T_QEMU} (install the Debian package qemu-user)")
+  else()
+    set(dir ${CMAKE_BINARY_DIR}/CMakeFiles/cross-probe)
+    file(WRITE ${dir}/probe.c "#include <stdio.h>\nint main(void) { return puts(\"\"); }\n")
+    execute_process(COMMAND ${DGC_CC_${DGC_T_ARCH}} ${dir}/probe.c
+        -o ${dir}/probe-${DGC_T_ARCH}
+      RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+    if(rc EQUAL 0)
+      set(ok TRUE)
+    else()
+      set(why "${DGC_T_CC} cannot link a C program (install the Debian package ${DGC_T_LIBC_PACKAGE})")
+    endif()
+  endif()
+  if(NOT ok)
+    message(STATUS "cross target ${DGC_T_TRIPLE} skipped: ${why}")
+  endif()
+  set(${var} ${ok} PARENT_SCOPE)
+endfunction()
+
+# The cross targets whose compiler, C library and qemu are installed: CMake
+# prebuilds their runtimes (drivers/CMakeLists.txt) and registers their
+# tests.
 set(DGC_CROSS_AVAILABLE "")
 set(DGC_TARGETS "")
 foreach(row IN LISTS DGC_TARGET_TABLE)
   dgc_target_row("${row}")
   string(APPEND DGC_TARGETS
     "{\"${DGC_T_TRIPLE}\", \"${DGC_T_ARCH}\", \"${DGC_T_CC}\", \"${DGC_T_AR}\", "
-    "\"${DGC_T_PACKAGE}\", \"${DGC_T_RUNNER}\", "
+    "\"${DGC_T_PACKAGE}\", \"${DGC_T_LIBC_PACKAGE}\", \"${DGC_T_LIBC_FILE}\", "
+    "\"${DGC_T_RUNNER}\", "
     "${DGC_T_BIG}, ${DGC_T_BITS} == 64, ${DGC_T_DEBIAN}, ${DGC_T_HOST}}, ")
-  if(NOT DGC_T_HOST)
-    find_program(DGC_CC_${DGC_T_ARCH} ${DGC_T_CC})
-    find_program(DGC_QEMU_${DGC_T_ARCH} ${DGC_T_QEMU})
-    if(DGC_CC_${DGC_T_ARCH} AND DGC_QEMU_${DGC_T_ARCH})
+  if(NOT DGC_T_HOST AND DAGGER_CROSS)
+    dgc_cross_usable(_usable)
+    if(_usable)
       list(APPEND DGC_CROSS_AVAILABLE ${DGC_T_TRIPLE})
     endif()
   endif()

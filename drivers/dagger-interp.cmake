@@ -2,6 +2,8 @@
 # same runtime (daggerrt) that compiled programs link. C++ only because
 # libwabt's interpreter API is C++.
 find_package(wabt CONFIG REQUIRED)
+get_target_property(_dagger_wabt_lib wabt::wabt LOCATION)
+dagger_probe("wabt's interpreter library" "${_dagger_wabt_lib}")
 
 file(GLOB DAGGER_INTERP_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_CURRENT_SOURCE_DIR}/dagger-interp.cc

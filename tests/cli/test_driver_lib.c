@@ -256,6 +256,16 @@ static void test_check_cc(void) {
   CU_ASSERT_EQUAL(dgc_target_check_cc(&t, "clang --target=x", &d), 0);
   CU_ASSERT(dgc_find_program("sh"));
   CU_ASSERT(!dgc_find_program("no-such-cross-gcc-for-dgc"));
+
+  /* The compiler is there, its C library (only recommended) is not. */
+  t.cc = "sh";
+  t.libc_file = "/no-such-dir/lib/libc.so";
+  t.libc_package = "libc6-dev-no-such-cross";
+  CU_ASSERT_EQUAL(dgc_target_check_cc(&t, NULL, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(d.msg, "install the Debian package libc6-dev-no-such-cross"));
+  t.libc_file = "/bin/sh";
+  CU_ASSERT_EQUAL(dgc_target_check_cc(&t, NULL, &d), 0);
 }
 
 static void test_plan_cc_cross(void) {
