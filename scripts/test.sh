@@ -1,24 +1,41 @@
 #!/usr/bin/env bash
 # The whole test suite in one command: install what is needed, then build
 # and run every CTest test twice, once normally and once with
-# AddressSanitizer + UndefinedBehaviorSanitizer. Extra arguments go to ctest
-# (e.g. -L unit).
+# AddressSanitizer + UndefinedBehaviorSanitizer, and compile the project in
+# the other build types and with clang-19. Warnings are errors here (never
+# in a user's own build). Extra arguments go to ctest (e.g. -L unit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 jobs=$(nproc)
 
-run_suite() { # build-dir, cmake args...
+# Every optional part on: a part that cannot be built is then a failed
+# lint test (debian-deps), not a silent skip.
+strict=(-DDAGGER_WERROR=ON -DDAGGER_REQUIRE_ALL=ON -DDAGGER_CROSS=ON)
+
+build() { # build-dir, cmake args...
   local dir=$1
   shift
-  cmake -S . -B "$dir" "$@"
+  cmake -S . -B "$dir" "${strict[@]}" "$@"
   cmake --build "$dir" -j"$jobs"
-  (cd "$dir" && ctest -j"$jobs" --output-on-failure "${ctest_args[@]}")
+}
+
+run_suite() { # build-dir, cmake args...
+  build "$@"
+  (cd "$1" && ctest -j"$jobs" --output-on-failure "${ctest_args[@]}")
 }
 
 ctest_args=("$@")
+# The other build types and clang-19: compiling is enough (our own code,
+# without the cross runtimes and fuzz targets the suites below build).
+echo "=== compile: Release, MinSizeRel, clang-19 ==="
+build build-release -DCMAKE_BUILD_TYPE=Release -DDAGGER_CROSS=OFF -DDAGGER_FUZZ=OFF
+build build-minsizerel -DCMAKE_BUILD_TYPE=MinSizeRel -DDAGGER_CROSS=OFF -DDAGGER_FUZZ=OFF
+CC=clang-19 CXX=clang++-19 build build-clang -DCMAKE_BUILD_TYPE=Release \
+  -DDAGGER_CROSS=OFF -DDAGGER_FUZZ=OFF
+
 echo "=== test suite (RelWithDebInfo) ==="
-run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDAGGER_FUZZ=ON
 echo "=== test suite under AddressSanitizer + UndefinedBehaviorSanitizer ==="
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DDAGGER_SANITIZE=ON
