@@ -34,7 +34,9 @@ import harness as H
 import wasmfile as W
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_SUITE = "/work/shared/spec-testsuite"
+# shared/ beside the checkout.
+DEFAULT_SUITE = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared",
+                                             "spec-testsuite"))
 
 # The `spectest` module of the reference interpreter (spec-main.c defines it).
 SPECTEST = {
