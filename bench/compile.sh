@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Where compile time goes, by module size: generated modules of N functions
+# and a data-heavy one, each stage of daggercc's pipeline timed on its own
+# (wall, CPU, peak RSS). Not a test. See docs/bench.md.
+#   bench/compile.sh [--sizes 1000,10000,30000] [--data-mib 16] [--opt -O2]
+#                    [--daggercc PATH] [--out DIR]
+exec python3 "$(dirname "$0")/compile.py" "$@"
