@@ -379,6 +379,22 @@ int dgc_runtime_build(const dgc_target *t, const dgc_paths *p, const char *cc,
 int dgc_print_features(FILE *out, const dgc_target *t, const dgc_paths *p,
                        const char *cc, dgc_diag *d);
 
+/* ---- shard.c: the module's C as several translation units -------------- */
+typedef struct dgc_shards {
+  char *main;    /* shard 0: takes the place of the module's C (the glue
+                  * includes it) */
+  char **units;  /* the other units, each compiled on its own */
+  size_t nunits; /* 0: the module stays one unit */
+} dgc_shards;
+
+/* Cuts wasm2c's C for one module (text, len bytes, after names.c's fixes)
+ * into units of about target bytes of function definitions each. A module
+ * under twice target, or whose layout is not wasm2c 1.0.32's, stays whole
+ * (nunits 0). 0, or -1 with a message (out of memory). */
+int dgc_shard_split(const char *text, size_t len, size_t target,
+                    dgc_shards *out, dgc_diag *d);
+void dgc_shards_free(dgc_shards *s);
+
 /* ---- build.c: compile one module into one executable ------------------ */
 typedef struct dgc_options {
   const char *input;  /* .wasm, or .wat (converted with wat2wasm) */
