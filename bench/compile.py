@@ -58,7 +58,8 @@ def timed(argv, cwd=None, timeout=None):
 
 def wat_functions(n, seed=1):
     """A Dagger module of n functions of some 30 instructions each: local
-    arithmetic, a load and a store, and a call to an earlier function."""
+    arithmetic, a load and a store, and a call to an earlier function; all
+    of them in a table."""
     rnd = random.Random(seed)
     out = ['(module', '  (memory 1)']
     for k in range(n):
@@ -81,6 +82,11 @@ def wat_functions(n, seed=1):
             body += ["local.get 2"]
         out.append(f"  (func $f{k} (param i32 i32) (result i32) (local i32) "
                    + " ".join(body) + ")")
+    # Every function in a table, as a real program's indirect-call targets
+    # are: none is unused, so the C compiler compiles every one.
+    out.append(f"  (table {n} funcref)")
+    out.append("  (elem (i32.const 0) "
+               + " ".join(f"$f{k}" for k in range(n)) + ")")
     out.append(f'  (func (export "dagger_main") (result i32) '
                f'i32.const 3 i32.const 7 call $f{n - 1} i32.const 0 i32.mul)')
     out.append(')')
