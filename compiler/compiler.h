@@ -307,6 +307,25 @@ void dgc_tmp_cleanup(void);
  * signal handler). */
 void dgc_tmp_reset(void);
 
+/* ---- files.c: inputs and outputs on a shared machine ------------------
+ * Inputs must be regular files of at most DGC_INPUT_MAX bytes (far above
+ * any real module: wasm's own limits keep modules to megabytes); a FIFO,
+ * a device or a directory gets "not a regular file", without blocking. */
+#define DGC_INPUT_MAX ((uint64_t)1 << 30)
+
+/* 0 when path is a readable regular file within the limit; else -1 with a
+ * message without the path ("not a regular file"). */
+int dgc_check_input(const char *path, dgc_diag *d);
+/* Reads a whole input (checked as above) into *buf (malloc'd, with a NUL
+ * after the *len bytes). 0, or -1 with a message without the path. */
+int dgc_read_input(const char *path, uint8_t **buf, size_t *len, dgc_diag *d);
+/* -1 with a message when output exists and is the same file as input (by
+ * device and inode: another name, a hard or symbolic link). */
+int dgc_check_not_input(const char *output, const char *input, dgc_diag *d);
+/* 0 when path holds an ELF executable (ET_EXEC or ET_DYN) of t's machine,
+ * word size and byte order; -1 with a message saying what it holds. */
+int dgc_check_executable(const char *path, const dgc_target *t, dgc_diag *d);
+
 /* ---- target.c: the targets (config.h's table, compiler/targets.cmake) ---
  * A target is a GNU triple. Its programs are compiled by its C compiler
  * (or $CC), against a runtime built for it (runtime.c), with its bounds

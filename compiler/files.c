@@ -1,0 +1,182 @@
+/* The files daggercc is handed and the files it writes, on a machine where
+ * inputs, output names and folders may come from someone else:
+ *  - inputs are regular files of at most DGC_INPUT_MAX bytes, opened without
+ *    blocking (a FIFO never hangs the compile);
+ *  - an output that is one of the inputs (same device and inode, whatever
+ *    the names) is refused, as gcc refuses it;
+ *  - what the C compiler left as the program is checked to be an ELF
+ *    executable of the target before it replaces the output, so a compiler
+ *    that did not link (CC=true, CFLAGS=-c or -E) cannot install garbage;
+ *  - files written into a folder the user named (--emit-c) never follow a
+ *    symbolic link and replace an existing file in one rename. */
+#include "compiler.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- inputs ------------------------------------------------------------- */
+
+/* Opens path for reading, never blocking on a FIFO or device, and checks
+ * that it is a regular file within the limit. The fd, or -1 with a message
+ * (without the path: the caller locates it). */
+static int open_input(const char *path, struct stat *st, dgc_diag *d) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    return dgc_fail(d, "cannot open: %s", strerror(errno));
+  if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+    int e = errno;
+    close(fd);
+    return S_ISREG(st->st_mode) ? dgc_fail(d, "cannot read: %s", strerror(e))
+                                : dgc_fail(d, "not a regular file");
+  }
+  if ((uint64_t)st->st_size > DGC_INPUT_MAX) {
+    close(fd);
+    return dgc_fail(d, "larger than the limit of %u MiB for an input",
+                    (unsigned)(DGC_INPUT_MAX >> 20));
+  }
+  /* Regular files never block; clear the flag anyway for the reads. */
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+int dgc_check_input(const char *path, dgc_diag *d) {
+  struct stat st;
+  int fd = open_input(path, &st, d);
+
+  if (fd < 0)
+    return -1;
+  close(fd);
+  return 0;
+}
+
+/* Reads what the fd holds, up to limit bytes: size, its size at the fstat,
+ * sizes the buffer, but the file may have grown since. */
+static int read_fd(int fd, size_t size, uint64_t limit, uint8_t **buf,
+                   size_t *len, dgc_diag *d) {
+  size_t n = 0, cap = size + 2; /* room for the NUL, and to see the end */
+  uint8_t *p = malloc(cap), *grown;
+  ssize_t got = 0;
+
+  while (p) {
+    if (n + 1 >= cap) {
+      grown = realloc(p, cap *= 2);
+      if (!grown)
+        break;
+      p = grown;
+    }
+    got = read(fd, p + n, cap - n - 1);
+    if (got > 0)
+      n += (size_t)got;
+    if (got == 0 || n > limit || (got < 0 && errno != EINTR))
+      break;
+  }
+  if (!p || got != 0 || n > limit) {
+    int e = !p || got > 0 ? ENOMEM : errno;
+    free(p);
+    return n > limit ? dgc_fail(d, "larger than the limit for an input")
+                     : dgc_fail(d, "cannot read: %s", strerror(e));
+  }
+  p[n] = '\0'; /* so that text files read here are strings */
+  *buf = p;
+  *len = n;
+  return 0;
+}
+
+int dgc_read_input(const char *path, uint8_t **buf, size_t *len, dgc_diag *d) {
+  struct stat st;
+  int fd = open_input(path, &st, d), rc;
+
+  if (fd < 0)
+    return -1;
+  rc = read_fd(fd, (size_t)st.st_size, DGC_INPUT_MAX, buf, len, d);
+  close(fd);
+  return rc;
+}
+
+/* ---- the output -----------------------------------------------------------
+ */
+
+int dgc_check_not_input(const char *output, const char *input, dgc_diag *d) {
+  struct stat so, si;
+
+  if (stat(output, &so) != 0 || stat(input, &si) != 0)
+    return 0;
+  if (so.st_dev == si.st_dev && so.st_ino == si.st_ino)
+    return dgc_fail(d, "the output would overwrite the input");
+  return 0;
+}
+
+/* e_machine of the ELF files of a target, from the triple's first part;
+ * 0 when unknown (then any machine is accepted). */
+static unsigned elf_machine(const char *triple) {
+  static const struct {
+    const char *arch;
+    unsigned machine;
+  } table[] = {
+      {"x86_64", 62}, {"aarch64", 183},  {"arm", 40},          {"riscv64", 243},
+      {"s390x", 22},  {"i386", 3},       {"i486", 3},          {"i586", 3},
+      {"i686", 3},    {"powerpc64", 21}, {"powerpc64le", 21},  {"powerpc", 20},
+      {"mips", 8},    {"mipsel", 8},     {"loongarch64", 258},
+  };
+  size_t n = strcspn(triple, "-");
+
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    if (strlen(table[i].arch) == n && strncmp(triple, table[i].arch, n) == 0)
+      return table[i].machine;
+  return 0;
+}
+
+static unsigned get16(const unsigned char *p, bool big) {
+  return big ? (unsigned)p[0] << 8 | p[1] : (unsigned)p[1] << 8 | p[0];
+}
+
+/* What the ELF header in h (64 bytes read, n of them valid) says is wrong
+ * for an executable of t; NULL when nothing. */
+static const char *elf_problem(const unsigned char *h, size_t n,
+                               const dgc_target *t) {
+  unsigned type, machine, want = elf_machine(t->triple);
+
+  if (n == 0)
+    return "an empty file";
+  if (n < 52 || memcmp(h, "\177ELF", 4) != 0)
+    return "a file that is not ELF";
+  if (h[4] != (t->is64 ? 2 : 1) || h[5] != (t->big_endian ? 2 : 1))
+    return "an ELF file of another word size or byte order";
+  type = get16(h + 16, t->big_endian);
+  machine = get16(h + 18, t->big_endian);
+  if (type != 2 && type != 3) /* ET_EXEC, ET_DYN */
+    return type == 1 ? "an object file" : "an ELF file of another kind";
+  if (want && machine != want)
+    return "a program for another machine";
+  return NULL;
+}
+
+int dgc_check_executable(const char *path, const dgc_target *t, dgc_diag *d) {
+  unsigned char h[64];
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  ssize_t n;
+  const char *why;
+
+  if (fd < 0)
+    return dgc_fail(d, "cannot read what the C compiler wrote: %s",
+                    strerror(errno));
+  do
+    n = read(fd, h, sizeof h);
+  while (n < 0 && errno == EINTR);
+  close(fd);
+  if (n < 0)
+    return dgc_fail(d, "cannot read what the C compiler wrote: %s",
+                    strerror(errno));
+  why = elf_problem(h, (size_t)n, t);
+  if (why)
+    return dgc_fail(d,
+                    "the C compiler exited 0 but wrote %s instead of a "
+                    "program for %s (check CC and CFLAGS)",
+                    why, t->triple);
+  return 0;
+}
