@@ -287,7 +287,10 @@ void dgc_print_command(FILE *out, char *const *argv);
  * shown. Returns the exit status (0-255), or -1 with a message when the
  * tool could not be started or was killed by a signal (named). */
 int dgc_run(char *const *argv, bool verbose, char **capture, dgc_diag *d);
-/* Sends sig to the running child, if any. Async-signal-safe. */
+/* Each child runs in a process group of its own (stdin /dev/null). This
+ * sends sig to the running child's group, if any, waits for the child, then
+ * SIGKILLs whatever is left of the group (a compiler driver's cc1, as, ld).
+ * Async-signal-safe. */
 void dgc_kill_child(int sig);
 
 /* The temporary-file registry: everything registered is removed by
