@@ -329,6 +329,72 @@ int dgc_check_not_input(const char *output, const char *input, dgc_diag *d);
  * word size and byte order; -1 with a message saying what it holds. */
 int dgc_check_executable(const char *path, const dgc_target *t, dgc_diag *d);
 
+/* ---- sha256.c: SHA-256, for the cache's content hashes ---------------- */
+enum { DGC_SHA256_HEX = 65 }; /* 64 hex digits and a NUL */
+typedef struct dgc_sha256 {
+  uint32_t h[8];
+  uint64_t len;
+  uint8_t buf[64];
+} dgc_sha256;
+
+void dgc_sha256_init(dgc_sha256 *s);
+void dgc_sha256_update(dgc_sha256 *s, const void *data, size_t n);
+void dgc_sha256_final(dgc_sha256 *s, char hex[DGC_SHA256_HEX]);
+
+/* ---- cache.c: a private cache of built directories --------------------
+ * Knows nothing of what entries hold. An entry is a flat directory named
+ * by its key, holding files and a manifest (their sizes and SHA-256s,
+ * written last). The root and every entry must be the user's and not
+ * writable by others; no symbolic link in the cache is followed; an entry
+ * is used only when every file matches its manifest and nothing else is
+ * there; daggercc deletes only files a manifest of its own names.
+ *
+ * Use: dgc_cache_open; dgc_cache_find(key); when absent, dgc_cache_lock,
+ * find again, then dgc_entry_begin(root), fill the directory,
+ * dgc_entry_publish(tmp, root/key, 0700), unlock. */
+#include <sys/types.h>
+
+#define DGC_ENTRY_MANIFEST "daggercc-entry"
+
+typedef struct dgc_cache {
+  char *root;    /* absolute path */
+  int fd;        /* the root, opened */
+  int lock_wait; /* seconds dgc_cache_lock waits before giving up */
+} dgc_cache;
+
+/* Opens the cache at root (absolute), creating missing folders 0700
+ * whatever the umask. lock_wait <= 0: 600 s. -1 with a message when root
+ * is not a directory of the user's that only the user may write. */
+int dgc_cache_open(dgc_cache *c, const char *root, int lock_wait, dgc_diag *d);
+void dgc_cache_close(dgc_cache *c);
+/* Looks up the entry `key` ([A-Za-z0-9._+-]): 1 with *path (malloc'd) when
+ * it is there and verified; 0 when absent, or when it failed its check (it
+ * is then removed, or moved aside to KEY.bad-PID when it holds files its
+ * manifest does not name); -1 with a message when it cannot be used or
+ * removed (not the user's, not a directory). */
+int dgc_cache_find(dgc_cache *c, const char *key, char **path, dgc_diag *d);
+/* Takes the lock root/NAME.lock (created 0600; refused when it is not the
+ * user's), waiting at most c->lock_wait seconds; `what` ("building the
+ * runtime for T") says what for in the waiting note and the message. The
+ * fd, or -1 with a message. */
+int dgc_cache_lock(dgc_cache *c, const char *name, const char *what,
+                   dgc_diag *d);
+void dgc_cache_unlock(int fd);
+/* 0 when dir is an entry with the user's (root_ok: or root's) files that
+ * match its manifest and nothing else; -1 with a message saying why not. */
+int dgc_entry_verify(const char *dir, bool root_ok, dgc_diag *d);
+/* A private temporary directory in parent to build an entry in (in the
+ * temporary-file registry). */
+int dgc_entry_begin(const char *parent, char **tmp, dgc_diag *d);
+/* 0 when dest is absent, an empty directory or an entry daggercc made;
+ * else -1 with a message (it is not daggercc's to replace). */
+int dgc_entry_replaceable(const char *dest, dgc_diag *d);
+/* Writes tmp's manifest (its files made unwritable by others), sets tmp's
+ * mode, then replaces dest (see dgc_entry_replaceable) with it in one
+ * rename. */
+int dgc_entry_publish(const char *tmp, const char *dest, mode_t mode,
+                      dgc_diag *d);
+
 /* ---- target.c: the targets (config.h's table, compiler/targets.cmake) ---
  * A target is a GNU triple. Its programs are compiled by its C compiler
  * (or $CC), against a runtime built for it (runtime.c), with its bounds
@@ -377,6 +443,7 @@ typedef struct dgc_paths {
   const char *incdir;   /* headers that programs and runtimes compile with */
   const char *srcdir;   /* the runtime's sources */
   const char *cachedir; /* NULL: none ($XDG_CACHE_HOME or ~/.cache unset) */
+  int lock_wait;        /* seconds to wait for another builder; 0: 600 */
 } dgc_paths;
 
 typedef struct dgc_runtime {

@@ -73,6 +73,8 @@ static const char usage_tail[] =
     "  TMPDIR   where temporary files go (default /tmp)\n"
     "  XDG_CACHE_HOME  where runtimes built for other targets are kept\n"
     "           (default ~/.cache; in the daggercc folder there)\n"
+    "  DAGGERCC_LOCK_TIMEOUT  seconds to wait for another daggercc building\n"
+    "           the same runtime before giving up (default 600)\n"
     "\n"
     "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
@@ -337,6 +339,8 @@ static bool find_paths(dgc_paths *p) {
   p->incdir = resource_dir(DGC_REL_INCDIR, true);
   p->srcdir = resource_dir(DGC_REL_SRCDIR, false);
   p->cachedir = cache_dir();
+  if (env("DAGGERCC_LOCK_TIMEOUT"))
+    p->lock_wait = atoi(env("DAGGERCC_LOCK_TIMEOUT"));
   return p->libdir && p->incdir;
 }
 
