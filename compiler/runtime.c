@@ -516,8 +516,9 @@ int dgc_runtime_get(const dgc_target *t, const dgc_paths *p, const char *cc,
     return host(out, p);
   if (init(&b, t, p, cc, verbose, d) != 0)
     return -1;
-  if (lookup(&b, out))
+  if (lookup(&b, out) && out->state == DGC_RT_PREBUILT)
     return 0;
+  /* A cached one only through dgc_cache_open, which checks the root. */
   if (!p->cachedir)
     return dgc_fail(d,
                     "no runtime for %s, and no cache to build one in: "

@@ -502,6 +502,41 @@ static void test_policy_print(void) {
   free(buf);
 }
 
+/* FIPS 180-4 examples, and lengths around the padding boundary (55, 56
+ * and 64 bytes) against values from sha256sum. */
+static void test_sha256(void) {
+  static const struct {
+    const char *in;
+    size_t repeat;
+    const char *hex;
+  } cases[] = {
+      {"", 1,
+       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+      {"abc", 1,
+       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+      {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+      {"a", 1000000,
+       "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+      {"a", 55,
+       "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
+      {"a", 56,
+       "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
+      {"a", 64,
+       "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
+  };
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    dgc_sha256 s;
+    char hex[DGC_SHA256_HEX];
+    dgc_sha256_init(&s);
+    for (size_t k = 0; k < cases[i].repeat; k++)
+      dgc_sha256_update(&s, cases[i].in, strlen(cases[i].in));
+    dgc_sha256_final(&s, hex);
+    CU_ASSERT_STRING_EQUAL(hex, cases[i].hex);
+  }
+}
+
 int main(void) {
   static const struct {
     const char *name;
@@ -526,6 +561,7 @@ int main(void) {
       {"glue", test_glue},
       {"glue defined memory", test_glue_defined_memory},
       {"policy print", test_policy_print},
+      {"sha256", test_sha256},
   };
   CU_pSuite suite;
   unsigned failed;
