@@ -305,46 +305,28 @@ static int write_glue(build *b) {
   return rc == 0 ? 0 : dgc_fail(b->d, "%s: %s", b->glue_c, inner.msg);
 }
 
-static int copy_file(const char *from, const char *dir, const char *name,
-                     dgc_diag *d) {
-  uint8_t *buf;
-  size_t len, n = strlen(dir) + strlen(name) + 2;
-  char *to = malloc(n);
-  FILE *f = NULL;
-  int rc = -1;
-
-  if (!to)
-    return dgc_fail(d, "out of memory");
-  snprintf(to, n, "%s/%s", dir, name);
-  if (dgc_read_input(from, &buf, &len, d) == 0) {
-    f = fopen(to, "wb");
-    if (f && fwrite(buf, 1, len, f) == len)
-      rc = 0;
-    if (f && fclose(f) != 0)
-      rc = -1;
-    if (rc != 0)
-      dgc_fail(d, "%s: cannot write: %s", to, strerror(errno));
-    free(buf);
-  }
-  free(to);
-  return rc;
-}
-
 /* --emit-c: the generated C, complete, before it is compiled (so it is
  * there to look at when the compiler fails). */
 static int emit_c(build *b) {
   const char *dir = b->o->emit_c;
   const char *from[] = {b->module_c, b->module_h, b->glue_c};
   const char *name[] = {DGC_MODULE_C, DGC_MODULE_H, DGC_GLUE_C};
+  int dfd, rc = 0;
 
   if (!dir)
     return 0;
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-    return dgc_fail(b->d, "%s: cannot create: %s", dir, strerror(errno));
-  for (int i = 0; i < 3; i++)
-    if (copy_file(from[i], dir, name[i], b->d) != 0)
-      return -1;
-  return 0;
+  if ((dfd = dgc_out_dir_open(dir, b->d)) < 0)
+    return -1;
+  for (int i = 0; i < 3 && rc == 0; i++) {
+    uint8_t *buf = NULL;
+    size_t len;
+    rc = dgc_read_input(from[i], &buf, &len, b->d);
+    if (rc == 0)
+      rc = dgc_out_dir_write(dfd, dir, name[i], buf, len, b->d);
+    free(buf);
+  }
+  close(dfd);
+  return rc;
 }
 
 static int compile(build *b) {

@@ -328,6 +328,16 @@ int dgc_check_not_input(const char *output, const char *input, dgc_diag *d);
 /* 0 when path holds an ELF executable (ET_EXEC or ET_DYN) of t's machine,
  * word size and byte order; -1 with a message saying what it holds. */
 int dgc_check_executable(const char *path, const dgc_target *t, dgc_diag *d);
+/* A folder to write files into (--emit-c), created if missing: its fd, or
+ * -1 with a message when it is owned by another user and writable by
+ * others (a shared folder where names could be planted). */
+int dgc_out_dir_open(const char *dir, dgc_diag *d);
+/* Writes name in the folder dfd (named dir in messages): a new file under
+ * a hidden name (O_EXCL|O_NOFOLLOW), renamed onto name, so an existing
+ * file is replaced in one step and a symbolic link there is replaced,
+ * never written through. 0, or -1 with a message. */
+int dgc_out_dir_write(int dfd, const char *dir, const char *name,
+                      const uint8_t *buf, size_t len, dgc_diag *d);
 
 /* ---- sha256.c: SHA-256, for the cache's content hashes ---------------- */
 enum { DGC_SHA256_HEX = 65 }; /* 64 hex digits and a NUL */

@@ -180,3 +180,74 @@ int dgc_check_executable(const char *path, const dgc_target *t, dgc_diag *d) {
                     why, t->triple);
   return 0;
 }
+
+/* ---- files written into a folder the user named
+ * ------------------------------ */
+
+int dgc_out_dir_open(const char *dir, dgc_diag *d) {
+  struct stat st;
+  int fd;
+
+  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+    return dgc_fail(d, "%s: cannot create: %s", dir, strerror(errno));
+  fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return dgc_fail(d, "%s: %s", dir, strerror(errno));
+  if (fstat(fd, &st) != 0 ||
+      (st.st_uid != geteuid() && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)) {
+    close(fd);
+    return dgc_fail(d,
+                    "%s: owned by another user and writable by others: "
+                    "refusing to write into it",
+                    dir);
+  }
+  return fd;
+}
+
+/* Writes all of buf to fd. */
+static int write_all(int fd, const uint8_t *buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, buf, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return -1;
+    buf += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* A new file in dfd under a fresh hidden name (O_EXCL|O_NOFOLLOW: never an
+ * existing file, never through a link); the fd, its name in tmp. */
+static int create_beside(int dfd, const char *name, char *tmp, size_t size) {
+  static unsigned counter;
+
+  for (int tries = 0; tries < 100; tries++) {
+    int fd;
+    snprintf(tmp, size, ".%.40s.%ld.%u", name, (long)getpid(), counter++);
+    fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                0666);
+    if (fd >= 0 || errno != EEXIST)
+      return fd;
+  }
+  return -1;
+}
+
+int dgc_out_dir_write(int dfd, const char *dir, const char *name,
+                      const uint8_t *buf, size_t len, dgc_diag *d) {
+  char tmp[128];
+  int fd = create_beside(dfd, name, tmp, sizeof tmp), rc;
+
+  if (fd < 0)
+    return dgc_fail(d, "%s/%s: cannot create: %s", dir, name, strerror(errno));
+  rc = write_all(fd, buf, len);
+  if (close(fd) != 0)
+    rc = -1;
+  /* rename replaces whatever name is (a link itself, not what it names). */
+  if (rc == 0 && renameat(dfd, tmp, dfd, name) == 0)
+    return 0;
+  rc = errno;
+  unlinkat(dfd, tmp, 0);
+  return dgc_fail(d, "%s/%s: cannot write: %s", dir, name, strerror(rc));
+}

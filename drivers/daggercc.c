@@ -159,6 +159,14 @@ static const char *value_of(const char *name, int argc, char **argv, int *i,
   return argv[++*i];
 }
 
+/* An option's value, which must not be empty (a file name, a triple). */
+static int non_empty(const char *opt, const char *v, const char **to) {
+  if (!*v)
+    return usage_error("%s needs a non-empty value", opt);
+  *to = v;
+  return 0;
+}
+
 static int add_rule(const char **rules, size_t *n, const char *opt,
                     const char *rule) {
   if (!*rule)
@@ -218,16 +226,18 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
   }
   if (strncmp(a, "-o", 2) == 0) {
     c->o.output = a[2] ? a + 2 : *i + 1 < argc ? argv[++*i] : NULL;
-    return c->o.output ? 0 : usage_error("%s needs a file name", a);
+    return c->o.output && *c->o.output
+               ? 0
+               : usage_error("%s needs a file name", "-o");
   }
   if ((v = value_of("--emit-c", argc, argv, i, &missing)))
-    return c->o.emit_c = v, 0;
+    return non_empty("--emit-c", v, &c->o.emit_c);
   if ((v = value_of("--target", argc, argv, i, &missing)))
-    return c->o.target = v, 0;
+    return non_empty("--target", v, &c->o.target);
   if ((v = value_of("--bounds", argc, argv, i, &missing)))
-    return c->o.memcheck = v, 0;
+    return non_empty("--bounds", v, &c->o.memcheck);
   if ((v = value_of("--build-runtime", argc, argv, i, &missing)))
-    return c->build_runtime = v, 0;
+    return non_empty("--build-runtime", v, &c->build_runtime);
   if ((v = value_of("--allow", argc, argv, i, &missing)))
     return add_rule(c->allow, &c->o.policy.nallow, "--allow", v);
   if ((v = value_of("--deny", argc, argv, i, &missing)))
