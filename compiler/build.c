@@ -407,7 +407,9 @@ static int check_options(build *b) {
   if (!b->target)
     return dgc_fail(b->d, "unknown target %s (known: %s)", o->target,
                     dgc_target_names());
-  if (dgc_target_memcheck(b->target, o->memcheck, &b->memcheck, b->d) != 0 ||
+  if (dgc_check_words("CC", o->cc, b->d) != 0 ||
+      dgc_check_words("CFLAGS", o->cflags, b->d) != 0 ||
+      dgc_target_memcheck(b->target, o->memcheck, &b->memcheck, b->d) != 0 ||
       dgc_target_check_cc(b->target, o->cc, b->d) != 0 ||
       (o->static_link && dgc_target_check_static(b->target, b->d) != 0))
     return -1;

@@ -226,6 +226,11 @@ typedef struct dgc_argv {
 void dgc_argv_push(dgc_argv *a, const char *s);
 /* Pushes the words of s, split on blanks (for $CC and $CFLAGS). */
 void dgc_argv_split(dgc_argv *a, const char *s);
+/* $CC and $CFLAGS words longer than this are refused, not cut. */
+enum { DGC_WORD_MAX = 4095 };
+/* -1 with a message naming what ("CFLAGS") when a word of s is longer
+ * than DGC_WORD_MAX; s may be NULL. */
+int dgc_check_words(const char *what, const char *s, dgc_diag *d);
 void dgc_argv_free(dgc_argv *a);
 
 /* A memory-check strategy (--bounds): every translation unit of a program

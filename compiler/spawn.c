@@ -333,8 +333,28 @@ char *dgc_tmp_path(const char *dir, const char *name) {
   return path;
 }
 
+/* near's directory part and as much of its last component as leaves room
+ * for the suffix within NAME_MAX: OUT.daggercc-XXXXXX, or a cut OUT for
+ * a long name. */
+static char *beside_template(const char *near) {
+  static const char suffix[] = ".daggercc-XXXXXX";
+  const char *base = strrchr(near, '/');
+  size_t keep = strlen(near), room = NAME_MAX - (sizeof suffix - 1);
+  char *tmpl;
+
+  base = base ? base + 1 : near;
+  if (strlen(base) > room)
+    keep = (size_t)(base - near) + room;
+  tmpl = malloc(keep + sizeof suffix);
+  if (tmpl) {
+    memcpy(tmpl, near, keep);
+    memcpy(tmpl + keep, suffix, sizeof suffix);
+  }
+  return tmpl;
+}
+
 int dgc_tmp_beside(const char *near, char **path, dgc_diag *d) {
-  char *tmpl = concat(near, ".daggercc-", "XXXXXX");
+  char *tmpl = beside_template(near);
   int fd;
 
   if (!tmpl)

@@ -54,4 +54,35 @@ CC=$WORK/elf-junk-cc refused "a truncated ELF header" prog prog.orig "$not_prog"
 dcc h.wat -o prog
 expect_hello ./prog "a real compile after the refusals"
 
+# 8. Names as long as a file name may be: the temporary name beside OUT
+# is shortened to fit.
+for len in 240 255; do
+  name=$(printf 'n%.0s' $(seq $len))
+  dcc h.wat -o "$name"
+  expect_status 0 "a $len-byte output name"
+  expect_hello "./$name" "a $len-byte output name"
+  expect_no_partial . "a $len-byte output name"
+  rm -f "$name"
+done
+mkdir sub
+dcc h.wat -o "sub/$(printf 'n%.0s' $(seq 250))"
+expect_status 0 "a 250-byte name in a folder"
+
+# An empty output name is a usage error, before any work.
+run "$DAGGERCC" h.wat -o ""
+expect_status 2 '-o ""'
+expect_err_match '^daggercc: -o needs a file name \(try daggercc --help\)$' '-o ""'
+run "$DAGGERCC" h.wat -o
+expect_status 2 '-o without a value'
+
+# CC and CFLAGS words are refused, not cut, past 4095 bytes.
+long=$(printf 'x%.0s' $(seq 5000))
+cp prog prog.orig
+CFLAGS="-O1 -D$long" refused "a 5002-byte CFLAGS word" prog prog.orig \
+  '^daggercc: CFLAGS: a word of 5002 bytes \("-Dxxxxxxxxxxxxxxxxxx\.\.\."\) is longer than the 4095 allowed$' h.wat -o prog
+CC="gcc -D$long" refused "a long CC word" prog prog.orig '^daggercc: CC: a word of 5002 bytes' h.wat -o prog
+ok4095=$(printf 'x%.0s' $(seq 4093))
+CFLAGS="-D$ok4095" dcc h.wat -o prog
+expect_status 0 "a 4095-byte CFLAGS word is taken whole"
+
 done_testing
