@@ -398,7 +398,8 @@ int dgc_cache_lock(dgc_cache *c, const char *name, const char *what,
       break;
     }
     if (!said)
-      fprintf(stderr, "daggercc: waiting for another daggercc %s\n", what);
+      dgc_print_error(stderr, "daggercc", "waiting for another daggercc %s",
+                      what);
     said = true;
     nap();
   }

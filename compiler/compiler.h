@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---- diag.c: error messages ------------------------------------------- */
 typedef struct dgc_diag {
@@ -20,6 +21,14 @@ int dgc_fail(dgc_diag *d, const char *fmt, ...)
  * message: control characters escaped as \xNN so the message stays one line,
  * names too long for out cut with "...". Returns out. */
 const char *dgc_printable(char *out, size_t size, const char *s);
+/* Writes s with the same escapes (control bytes as \xNN), uncut. */
+void dgc_put_escaped(FILE *out, const char *s);
+/* One whole message line: "TOOL: " + the formatted text escaped as above
+ * + newline, so that no name in it can break the line or reach the
+ * terminal as a control sequence. The drivers print every error and note
+ * through this. */
+void dgc_print_error(FILE *out, const char *tool, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* ---- wasmread.c: the module reader --------------------------------------
  * Reads the binary format itself: header, type, import, function, table,

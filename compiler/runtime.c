@@ -496,8 +496,9 @@ static int build_cached(rtb *b, dgc_cache *c, dgc_runtime *out) {
   if (rc == 0) {
     entry_name(b, name, sizeof name);
     snprintf(out->libdir, sizeof out->libdir, "%s/%s", c->root, name);
-    fprintf(stderr, "daggercc: building the runtime for %s (once) in %s\n",
-            b->t->triple, out->libdir);
+    dgc_print_error(stderr, "daggercc",
+                    "building the runtime for %s (once) in %s", b->t->triple,
+                    out->libdir);
     rc = build_entry(b, c->root, out->libdir, 0700);
     out->curl = b->curl;
     out->state = DGC_RT_CACHED;

@@ -35,9 +35,36 @@ static bool shell_safe(const char *s) {
   return true;
 }
 
+static bool has_control(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f)
+      return true;
+  return false;
+}
+
+/* A word with control characters as $'...' (bash, ksh, zsh; POSIX.1-2024
+ * sh), so that the command stays one line and shows them. */
+static void put_dollar_quoted(FILE *out, const char *s) {
+  fputs("$'", out);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x20 || c == 0x7f)
+      fprintf(out, "\\x%02x", c);
+    else if (c == '\\' || c == '\'')
+      fprintf(out, "\\%c", c);
+    else
+      fputc(c, out);
+  }
+  fputc('\'', out);
+}
+
 static void put_quoted(FILE *out, const char *s) {
   if (shell_safe(s)) {
     fputs(s, out);
+    return;
+  }
+  if (has_control(s)) {
+    put_dollar_quoted(out, s);
     return;
   }
   fputc('\'', out);

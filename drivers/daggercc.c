@@ -13,10 +13,12 @@
 #include "compiler.h"
 #include "config.h"
 #include "rt.h"
+#include "rules.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -133,10 +135,15 @@ static void install_handlers(void) {
 
 /* ---- command line ----------------------------------------------------- */
 
-static int usage_error(const char *fmt, const char *arg) {
-  fprintf(stderr, "daggercc: ");
-  fprintf(stderr, fmt, arg);
-  fprintf(stderr, " (try daggercc --help)\n");
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt,
+                                                             ...) {
+  char msg[4096];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  dgc_print_error(stderr, "daggercc", "%s (try daggercc --help)", msg);
   return EXIT_USAGE;
 }
 
@@ -169,19 +176,12 @@ static int non_empty(const char *opt, const char *v, const char **to) {
 
 static int add_rule(const char **rules, size_t *n, const char *opt,
                     const char *rule) {
-  if (!*rule)
-    return usage_error("%s needs a non-empty rule", opt);
+  char msg[512];
+
+  if (dagger_cli_rule_check(opt, rule, msg, sizeof msg) != 0)
+    return usage_error("%s", msg);
   if (*n == MAX_RULES)
     return usage_error("too many %s rules", opt);
-  /* The runtime's own parser judges the rule, so a rule daggercc accepts is
-   * one the program can apply. */
-  if (dagger_policy_rule_check(rule) != DAGGER_OK) {
-    char what[512];
-    snprintf(what, sizeof what, "%s %s", opt, rule);
-    return usage_error("%s: not a rule (a scheme such as https, or a URL "
-                       "prefix such as https://example.com/api/)",
-                       what);
-  }
   rules[(*n)++] = rule;
   return 0;
 }
@@ -288,7 +288,7 @@ static int parse(cli *c, int argc, char **argv) {
     return usage_error("%s", "no input file");
   if (c->harness.source) {
     if (c->ninputs > DGC_HARNESS_MAX_MODULES)
-      return usage_error("--harness: too many modules%s", "");
+      return usage_error("--harness: too many modules");
     c->harness.modules = c->inputs;
     c->harness.nmodules = c->ninputs;
     c->o.harness = &c->harness;
@@ -308,7 +308,8 @@ static char *resource_dir(const char *rel, bool required) {
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 
   if (n < 0) {
-    fprintf(stderr, "daggercc: cannot find myself: %s\n", strerror(errno));
+    dgc_print_error(stderr, "daggercc", "cannot find myself: %s",
+                    strerror(errno));
     return NULL;
   }
   exe[n] = '\0';
@@ -318,8 +319,8 @@ static char *resource_dir(const char *rel, bool required) {
   snprintf(path, sizeof path, "%s/%s", exe, rel);
   slash = realpath(path, NULL);
   if (!slash && required)
-    fprintf(stderr, "daggercc: runtime not found: %s: %s\n", path,
-            strerror(errno));
+    dgc_print_error(stderr, "daggercc", "runtime not found: %s: %s", path,
+                    strerror(errno));
   return slash;
 }
 
@@ -374,7 +375,7 @@ static int compile(cli *c) {
   rc = dgc_compile(&c->o, &d) == 0 ? 0 : 1;
   progress_clear();
   if (rc != 0)
-    fprintf(stderr, "daggercc: %s\n", d.msg);
+    dgc_print_error(stderr, "daggercc", "%s", d.msg);
   return rc;
 }
 
@@ -395,7 +396,7 @@ static int about_target(cli *c) {
     rc = dgc_runtime_build(t, &c->o.paths, c->o.cc, c->build_runtime,
                            c->o.verbose, &d);
   if (rc != 0)
-    fprintf(stderr, "daggercc: %s\n", d.msg);
+    dgc_print_error(stderr, "daggercc", "%s", d.msg);
   return rc != 0 || fflush(stdout) != 0 ? 1 : 0;
 }
 
