@@ -41,7 +41,7 @@ typedef struct listed {
   unsigned long long size;
 } listed;
 
-/* ---- ownership and modes ----------------------------------------------- */
+/* ---- ownership and modes ------------------------------------------------- */
 
 /* Why st may not be trusted as part of the cache, or NULL. */
 static const char *distrust(const struct stat *st, bool root_ok) {
@@ -130,7 +130,7 @@ void dgc_cache_close(dgc_cache *c) {
   *c = (dgc_cache){0};
 }
 
-/* ---- hashing and the manifest ------------------------------------------- */
+/* ---- hashing and the manifest -------------------------------------------- */
 
 /* The SHA-256 of what fd holds from where it is. */
 static int hash_fd(int fd, char hex[DGC_SHA256_HEX]) {
@@ -275,17 +275,7 @@ int dgc_entry_verify(const char *dir, bool root_ok, dgc_diag *d) {
   return why ? dgc_fail(d, "%s: %s", dir, why) : 0;
 }
 
-/* ---- finding and removing -------------------------------------------------
- */
-
-static char *join(const char *a, const char *b) {
-  size_t n = strlen(a) + strlen(b) + 2;
-  char *s = malloc(n);
-
-  if (s)
-    snprintf(s, n, "%s/%s", a, b);
-  return s;
-}
+/* ---- finding and removing ------------------------------------------------ */
 
 /* Removes the files the manifest of the opened entry names, the manifest,
  * then the directory `name` in parent; 0, or -1 when something else is
@@ -345,12 +335,11 @@ int dgc_cache_find(dgc_cache *c, const char *key, char **path, dgc_diag *d) {
     return rc;
   }
   close(dfd);
-  *path = join(c->root, key);
+  *path = dgc_path_join(c->root, key);
   return *path ? 1 : dgc_fail(d, "out of memory");
 }
 
-/* ---- the lock --------------------------------------------------------------
- */
+/* ---- the lock ------------------------------------------------------------ */
 
 static void nap(void) {
   struct timespec ts = {0, 100 * 1000 * 1000};
@@ -412,8 +401,7 @@ void dgc_cache_unlock(int fd) {
     close(fd);
 }
 
-/* ---- building and publishing ------------------------------------------------
- */
+/* ---- building and publishing --------------------------------------------- */
 
 int dgc_entry_begin(const char *parent, char **tmp, dgc_diag *d) {
   return dgc_tmp_dir(parent, tmp, d);
@@ -423,7 +411,7 @@ int dgc_entry_begin(const char *parent, char **tmp, dgc_diag *d) {
  * unwritable by others whatever the umask was. */
 static int seal(const char *dir, dgc_diag *d) {
   int dfd = open_dir(AT_FDCWD, dir), n = 0, rc = 0;
-  char *path = join(dir, MANIFEST), hex[DGC_SHA256_HEX];
+  char *path = dgc_path_join(dir, MANIFEST), hex[DGC_SHA256_HEX];
   DIR *dp = dfd >= 0 ? fdopendir(dfd) : NULL;
   FILE *out = path && dp ? fopen(path, "wx") : NULL;
   struct dirent *e;

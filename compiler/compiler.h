@@ -330,6 +330,9 @@ void dgc_tmp_reset(void);
  * a device or a directory gets "not a regular file", without blocking. */
 #define DGC_INPUT_MAX ((uint64_t)1 << 30)
 
+/* "dir/name", malloc'd; NULL when out of memory. */
+char *dgc_path_join(const char *dir, const char *name);
+
 /* 0 when path is a readable regular file within the limit; else -1 with a
  * message without the path ("not a regular file"). */
 int dgc_check_input(const char *path, dgc_diag *d);

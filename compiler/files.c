@@ -13,12 +13,22 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* ---- inputs ------------------------------------------------------------- */
+char *dgc_path_join(const char *dir, const char *name) {
+  size_t n = strlen(dir) + strlen(name) + 2;
+  char *s = malloc(n);
+
+  if (s)
+    snprintf(s, n, "%s/%s", dir, name);
+  return s;
+}
+
+/* ---- inputs -------------------------------------------------------------- */
 
 /* Opens path for reading, never blocking on a FIFO or device, and checks
  * that it is a regular file within the limit. The fd, or -1 with a message
@@ -98,8 +108,7 @@ int dgc_read_input(const char *path, uint8_t **buf, size_t *len, dgc_diag *d) {
   return rc;
 }
 
-/* ---- the output -----------------------------------------------------------
- */
+/* ---- the output ---------------------------------------------------------- */
 
 int dgc_check_not_input(const char *output, const char *input, dgc_diag *d) {
   struct stat so, si;
@@ -181,8 +190,7 @@ int dgc_check_executable(const char *path, const dgc_target *t, dgc_diag *d) {
   return 0;
 }
 
-/* ---- files written into a folder the user named
- * ------------------------------ */
+/* ---- files written into a folder the user named (--emit-c) ------------- */
 
 int dgc_out_dir_open(const char *dir, dgc_diag *d) {
   struct stat st;

@@ -53,17 +53,8 @@ typedef struct rtb {
 
 /* ---- small file helpers ------------------------------------------------ */
 
-static char *join(const char *a, const char *b) {
-  size_t n = strlen(a) + strlen(b) + 2;
-  char *s = malloc(n);
-
-  if (s)
-    snprintf(s, n, "%s/%s", a, b);
-  return s;
-}
-
 static bool exists(const char *dir, const char *name) {
-  char *path = join(dir, name);
+  char *path = dgc_path_join(dir, name);
   bool ok = path && access(path, F_OK) == 0;
 
   free(path);
@@ -141,7 +132,7 @@ static void hash_str(dgc_sha256 *h, const char *s) {
 
 static int hash_file(dgc_sha256 *h, const char *dir, const char *name,
                      dgc_diag *d) {
-  char *path = join(dir, name), buf[8192];
+  char *path = dgc_path_join(dir, name), buf[8192];
   FILE *f = path ? fopen(path, "rb") : NULL;
   size_t n;
 
@@ -160,7 +151,7 @@ static int hash_file(dgc_sha256 *h, const char *dir, const char *name,
 
 static int hash_dir(dgc_sha256 *h, const char *srcdir, const char *sub,
                     dgc_diag *d) {
-  char *dir = join(srcdir, sub), **names;
+  char *dir = dgc_path_join(srcdir, sub), **names;
   size_t n;
   int rc = 0;
 
@@ -213,7 +204,7 @@ static bool matches(const rtb *b, const char *dir, bool root_ok, bool *curl) {
 
   if (dgc_entry_verify(dir, root_ok, &ignored) != 0)
     return false;
-  path = join(dir, MANIFEST);
+  path = dgc_path_join(dir, MANIFEST);
   f = path ? fopen(path, "r") : NULL;
   if (f) {
     ok =
@@ -257,7 +248,7 @@ typedef struct lib_build {
 
 static int compile_one(lib_build *l, const char *name) {
   const char *incdirs[] = {l->src, l->b->p->incdir, NULL};
-  char obj[512], *in = join(l->src, name);
+  char obj[512], *in = dgc_path_join(l->src, name);
   dgc_rtcc_plan plan = {.target = l->b->t,
                         .cc = l->b->cc,
                         .memcheck = l->m,
@@ -297,7 +288,7 @@ static int build_lib(rtb *b, const char *dir, const char *sub,
                      const dgc_memcheck *m, const char *prefix,
                      const char *lib) {
   lib_build l = {.b = b, .dir = dir, .prefix = prefix, .m = m};
-  char *src = join(b->p->srcdir, sub), **names = NULL;
+  char *src = dgc_path_join(b->p->srcdir, sub), **names = NULL;
   size_t n = 0;
   int rc = 0;
 
@@ -388,12 +379,12 @@ static void clear_legacy(const char *dir) {
     libs[i + 1] = dgc_memcheck_find(strategies[i])->lib;
   for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
     archive_name(name, sizeof name, libs[i]);
-    path = join(dir, name);
+    path = dgc_path_join(dir, name);
     if (path && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
       unlink(path);
     free(path);
   }
-  path = join(dir, MANIFEST);
+  path = dgc_path_join(dir, MANIFEST);
   if (path)
     unlink(path);
   free(path);
@@ -558,7 +549,7 @@ int dgc_runtime_build(const dgc_target *t, const dgc_paths *p, const char *cc,
     return build_entry(&b, parent, dir, 0755);
   }
   /* Up to date: tell make so. */
-  manifest = join(dir, MANIFEST);
+  manifest = dgc_path_join(dir, MANIFEST);
   if (manifest)
     utime(manifest, NULL);
   free(manifest);
