@@ -144,6 +144,16 @@ static unsigned get16(const unsigned char *p, bool big) {
   return big ? (unsigned)p[0] << 8 | p[1] : (unsigned)p[1] << 8 | p[0];
 }
 
+/* e_entry, at offset 24 in both classes. */
+static uint64_t entry(const unsigned char *h, const dgc_target *t) {
+  uint64_t e = 0;
+  int n = t->is64 ? 8 : 4;
+
+  for (int i = 0; i < n; i++)
+    e = e << 8 | h[24 + (t->big_endian ? i : n - 1 - i)];
+  return e;
+}
+
 /* What the ELF header in h (64 bytes read, n of them valid) says is wrong
  * for an executable of t; NULL when nothing. */
 static const char *elf_problem(const unsigned char *h, size_t n,
@@ -162,6 +172,10 @@ static const char *elf_problem(const unsigned char *h, size_t n,
     return type == 1 ? "an object file" : "an ELF file of another kind";
   if (want && machine != want)
     return "a program for another machine";
+  /* A shared library is ET_DYN too, but has no entry point. */
+  if (entry(h, t) == 0)
+    return type == 3 ? "a shared library"
+                     : "an ELF file without an entry point";
   return NULL;
 }
 

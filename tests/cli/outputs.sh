@@ -51,6 +51,17 @@ expect_err_match "wrote an object file" "CFLAGS=-c"
 printf '#!/bin/sh\nfor a; do case $prev in -o) printf "\\177ELF\\002\\001\\001" >"$a";; esac; prev=$a; done\n' >elf-junk-cc
 chmod +x elf-junk-cc
 CC=$WORK/elf-junk-cc refused "a truncated ELF header" prog prog.orig "$not_prog" h.wat -o prog
+CFLAGS="-shared -fPIC" refused "CFLAGS=-shared" prog prog.orig "$not_prog" h.wat -o prog
+expect_err_match "wrote a shared library" "CFLAGS=-shared"
+# A program, but for another machine (the word size and byte order agree).
+if command -v aarch64-linux-gnu-gcc >/dev/null && [[ $(uname -m) == x86_64 ]]; then
+  echo 'int main(void) { return 0; }' >other.c
+  aarch64-linux-gnu-gcc other.c -o other-machine
+  printf '#!/bin/sh\nfor a; do case $prev in -o) cp "%s/other-machine" "$a";; esac; prev=$a; done\n' "$WORK" >other-cc
+  chmod +x other-cc
+  CC=$WORK/other-cc refused "a program for another machine" prog prog.orig "$not_prog" h.wat -o prog
+  expect_err_match "wrote a program for another machine" "a program for another machine"
+fi
 dcc h.wat -o prog
 expect_hello ./prog "a real compile after the refusals"
 
