@@ -398,6 +398,95 @@ static void test_tmp_registry(void) {
              "directory");
 }
 
+/* ---- cache.c ------------------------------------------------------------ */
+
+static void write_text(const char *dir, const char *name, const char *text) {
+  char *path = dgc_path_join(dir, name);
+  FILE *f = fopen(path, "w");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fputs(text, f);
+  fclose(f);
+  free(path);
+}
+
+/* Publishes an entry `key` holding one file a.txt with `text`. */
+static void publish(dgc_cache *c, const char *key, const char *text) {
+  char *tmp, *dest = dgc_path_join(c->root, key);
+  dgc_diag d;
+
+  CU_ASSERT_EQUAL_FATAL(dgc_entry_begin(c->root, &tmp, &d), 0);
+  write_text(tmp, "a.txt", text);
+  CU_ASSERT_EQUAL(dgc_entry_publish(tmp, dest, 0700, &d), 0);
+  free(dest);
+}
+
+/* The cache API end to end, as the runtime and a shard cache use it. */
+static void test_cache(void) {
+  char root[] = "/tmp/dgc-test-cache-XXXXXX", sub[64], *path;
+  dgc_cache c;
+  dgc_diag d;
+  struct stat st;
+  mode_t mask = umask(0);
+  int fd;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(root));
+  snprintf(sub, sizeof sub, "%s/a/b", root);
+  CU_ASSERT_EQUAL_FATAL(dgc_cache_open(&c, sub, 1, &d), 0);
+  umask(mask);
+  CU_ASSERT_EQUAL(stat(sub, &st), 0);
+  CU_ASSERT_EQUAL(st.st_mode & 0777, 0700); /* whatever the umask */
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "k1", &path, &d), 0);
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "../x", &path, &d), -1);
+  publish(&c, "k1", "hello");
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "k1", &path, &d), 1);
+  CU_ASSERT_EQUAL(dgc_entry_verify(path, false, &d), 0);
+  /* Same size, other bytes: found bad, removed. */
+  write_text(path, "a.txt", "jello");
+  CU_ASSERT_EQUAL(dgc_entry_verify(path, false, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "SHA-256"));
+  snprintf(sub, sizeof sub, "%s", path);
+  free(path);
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "k1", &path, &d), 0);
+  CU_ASSERT_NOT_EQUAL(lstat(sub, &st), 0);
+  /* A file the manifest does not name: moved aside, kept. */
+  publish(&c, "k1", "hello");
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "k1", &path, &d), 1);
+  write_text(path, "libx.so", "");
+  free(path);
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "k1", &path, &d), 0);
+  /* A symbolic link as an entry: refused, not followed or removed. */
+  snprintf(sub, sizeof sub, "%s/a/b/k2", root);
+  CU_ASSERT_EQUAL(symlink(root, sub), 0);
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "k2", &path, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "not a directory"));
+  CU_ASSERT_EQUAL(lstat(sub, &st), 0);
+  unlink(sub);
+  /* The lock: taken, then a second taker gives up after lock_wait. */
+  fd = dgc_cache_lock(&c, "k1", "testing", &d);
+  CU_ASSERT_TRUE(fd >= 0);
+  {
+    dgc_cache c2;
+    CU_ASSERT_EQUAL_FATAL(dgc_cache_open(&c2, c.root, 1, &d), 0);
+    CU_ASSERT_EQUAL(dgc_cache_lock(&c2, "k1", "testing", &d), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "giving up"));
+    dgc_cache_close(&c2);
+  }
+  dgc_cache_unlock(fd);
+  /* Publishing never replaces a folder that is not an entry. */
+  snprintf(sub, sizeof sub, "%s/mine", root);
+  mkdir(sub, 0700);
+  write_text(sub, "notes", "keep");
+  CU_ASSERT_EQUAL(dgc_entry_replaceable(sub, &d), -1);
+  dgc_cache_close(&c);
+  dgc_tmp_reset();
+  {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+  }
+}
+
 /* ---- glue.c ------------------------------------------------------------- */
 
 static char *glue_text(const dgc_glue *g) {
@@ -562,6 +651,7 @@ int main(void) {
       {"glue defined memory", test_glue_defined_memory},
       {"policy print", test_policy_print},
       {"sha256", test_sha256},
+      {"cache", test_cache},
   };
   CU_pSuite suite;
   unsigned failed;
