@@ -55,38 +55,6 @@ static int fail_at(build *b, const dgc_diag *inner) {
   return dgc_fail(b->d, "%s: %s", b->o->input, inner->msg);
 }
 
-static int read_all(const char *path, uint8_t **buf, size_t *len, dgc_diag *d) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  size_t n = 0, cap = 1 << 16;
-  uint8_t *p = NULL, *grown;
-  ssize_t got = 0;
-
-  if (fd < 0)
-    return dgc_fail(d, "cannot open: %s", strerror(errno));
-  do {
-    if (n + 1 >= cap || !p) {
-      grown = realloc(p, cap *= 2);
-      if (!grown)
-        break;
-      p = grown;
-    }
-    got = read(fd, p + n, cap - n - 1);
-    if (got > 0)
-      n += (size_t)got;
-  } while (got > 0 || (got < 0 && errno == EINTR));
-  if (got != 0 || !p) {
-    int e = p ? errno : ENOMEM;
-    free(p);
-    close(fd);
-    return dgc_fail(d, "cannot read: %s", strerror(e));
-  }
-  close(fd);
-  p[n] = '\0'; /* so that text files read here are strings */
-  *buf = p;
-  *len = n;
-  return 0;
-}
-
 static bool ends_with(const char *s, const char *suffix) {
   size_t n = strlen(s), k = strlen(suffix);
   return n >= k && strcmp(s + n - k, suffix) == 0;
@@ -135,7 +103,7 @@ static int convert_text(build *b) {
 static int read_module(build *b) {
   dgc_diag inner;
 
-  if (read_all(b->wasm, &b->bytes, &b->len, &inner) != 0)
+  if (dgc_read_input(b->wasm, &b->bytes, &b->len, &inner) != 0)
     return fail_at(b, &inner);
   if (dgc_read_module(b->bytes, b->len, &b->mod, &inner) != 0)
     return fail_at(b, &inner);
@@ -222,7 +190,7 @@ static int fix_module(build *b) {
   FILE *f;
   int rc;
 
-  if (read_all(b->module_c, &text, &len, &inner) != 0)
+  if (dgc_read_input(b->module_c, &text, &len, &inner) != 0)
     return dgc_fail(b->d, "%s: %s", b->module_c, inner.msg);
   head = strlen((char *)text);
   tail = malloc(len - head + 1);
@@ -268,7 +236,7 @@ static int translate(build *b) {
     rc = fix_module(b);
   if (rc != 0 || b->abi.memory != DGC_MEM_DEFINED)
     return rc;
-  if (read_all(b->module_h, (uint8_t **)&b->header, &len, &inner) != 0 ||
+  if (dgc_read_input(b->module_h, (uint8_t **)&b->header, &len, &inner) != 0 ||
       dgc_w2c_memory_field(b->header, b->memory_field, sizeof b->memory_field,
                            &inner) != 0)
     return dgc_fail(b->d, "%s: %s", b->module_h, inner.msg);
@@ -337,46 +305,28 @@ static int write_glue(build *b) {
   return rc == 0 ? 0 : dgc_fail(b->d, "%s: %s", b->glue_c, inner.msg);
 }
 
-static int copy_file(const char *from, const char *dir, const char *name,
-                     dgc_diag *d) {
-  uint8_t *buf;
-  size_t len, n = strlen(dir) + strlen(name) + 2;
-  char *to = malloc(n);
-  FILE *f = NULL;
-  int rc = -1;
-
-  if (!to)
-    return dgc_fail(d, "out of memory");
-  snprintf(to, n, "%s/%s", dir, name);
-  if (read_all(from, &buf, &len, d) == 0) {
-    f = fopen(to, "wb");
-    if (f && fwrite(buf, 1, len, f) == len)
-      rc = 0;
-    if (f && fclose(f) != 0)
-      rc = -1;
-    if (rc != 0)
-      dgc_fail(d, "%s: cannot write: %s", to, strerror(errno));
-    free(buf);
-  }
-  free(to);
-  return rc;
-}
-
 /* --emit-c: the generated C, complete, before it is compiled (so it is
  * there to look at when the compiler fails). */
 static int emit_c(build *b) {
   const char *dir = b->o->emit_c;
   const char *from[] = {b->module_c, b->module_h, b->glue_c};
   const char *name[] = {DGC_MODULE_C, DGC_MODULE_H, DGC_GLUE_C};
+  int dfd, rc = 0;
 
   if (!dir)
     return 0;
-  if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-    return dgc_fail(b->d, "%s: cannot create: %s", dir, strerror(errno));
-  for (int i = 0; i < 3; i++)
-    if (copy_file(from[i], dir, name[i], b->d) != 0)
-      return -1;
-  return 0;
+  if ((dfd = dgc_out_dir_open(dir, b->d)) < 0)
+    return -1;
+  for (int i = 0; i < 3 && rc == 0; i++) {
+    uint8_t *buf = NULL;
+    size_t len;
+    rc = dgc_read_input(from[i], &buf, &len, b->d);
+    if (rc == 0)
+      rc = dgc_out_dir_write(dfd, dir, name[i], buf, len, b->d);
+    free(buf);
+  }
+  close(dfd);
+  return rc;
 }
 
 static int compile(build *b) {
@@ -392,6 +342,7 @@ static int compile(build *b) {
                    .more_sources = (const char *const *)b->more,
                    .output = b->out_tmp};
   dgc_argv a = {0};
+  dgc_diag inner;
   int rc = dgc_runtime_get(b->target, &b->o->paths, b->o->cc, b->o->verbose,
                            &b->runtime, b->d);
 
@@ -401,6 +352,8 @@ static int compile(build *b) {
   if (rc == 0)
     rc = run_tool(b, &a, "the C compiler", NULL);
   dgc_argv_free(&a);
+  if (rc == 0 && dgc_check_executable(b->out_tmp, b->target, &inner) != 0)
+    rc = dgc_fail(b->d, "%s: %s", b->o->output, inner.msg);
   return rc;
 }
 
@@ -417,6 +370,32 @@ static int install(build *b) {
   return 0;
 }
 
+/* One input of the build: a regular file within the limit, and not the
+ * output. */
+static int check_input(build *b, const char *in) {
+  dgc_diag inner;
+
+  if (dgc_check_input(in, &inner) != 0 ||
+      dgc_check_not_input(b->o->output, in, &inner) != 0)
+    return dgc_fail(b->d, "%s: %s", in, inner.msg);
+  return 0;
+}
+
+static int check_inputs(build *b) {
+  const dgc_harness *h = b->o->harness;
+
+  if (check_input(b, b->o->input) != 0)
+    return -1;
+  if (!h)
+    return 0;
+  if (check_input(b, h->source) != 0)
+    return -1;
+  for (size_t k = 1; k < h->nmodules; k++)
+    if (check_input(b, h->modules[k]) != 0)
+      return -1;
+  return 0;
+}
+
 static int check_options(build *b) {
   const dgc_options *o = b->o;
   struct stat st;
@@ -428,7 +407,9 @@ static int check_options(build *b) {
   if (!b->target)
     return dgc_fail(b->d, "unknown target %s (known: %s)", o->target,
                     dgc_target_names());
-  if (dgc_target_memcheck(b->target, o->memcheck, &b->memcheck, b->d) != 0 ||
+  if (dgc_check_words("CC", o->cc, b->d) != 0 ||
+      dgc_check_words("CFLAGS", o->cflags, b->d) != 0 ||
+      dgc_target_memcheck(b->target, o->memcheck, &b->memcheck, b->d) != 0 ||
       dgc_target_check_cc(b->target, o->cc, b->d) != 0 ||
       (o->static_link && dgc_target_check_static(b->target, b->d) != 0))
     return -1;
@@ -439,7 +420,7 @@ static int check_options(build *b) {
    * replace /dev/null or a FIFO. */
   if (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode))
     return dgc_fail(b->d, "%s: exists and is not a regular file", o->output);
-  return 0;
+  return check_inputs(b);
 }
 
 static int run_stages(build *b) {

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---- diag.c: error messages ------------------------------------------- */
 typedef struct dgc_diag {
@@ -20,6 +21,14 @@ int dgc_fail(dgc_diag *d, const char *fmt, ...)
  * message: control characters escaped as \xNN so the message stays one line,
  * names too long for out cut with "...". Returns out. */
 const char *dgc_printable(char *out, size_t size, const char *s);
+/* Writes s with the same escapes (control bytes as \xNN), uncut. */
+void dgc_put_escaped(FILE *out, const char *s);
+/* One whole message line: "TOOL: " + the formatted text escaped as above
+ * + newline, so that no name in it can break the line or reach the
+ * terminal as a control sequence. The drivers print every error and note
+ * through this. */
+void dgc_print_error(FILE *out, const char *tool, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* ---- wasmread.c: the module reader --------------------------------------
  * Reads the binary format itself: header, type, import, function, table,
@@ -226,6 +235,11 @@ typedef struct dgc_argv {
 void dgc_argv_push(dgc_argv *a, const char *s);
 /* Pushes the words of s, split on blanks (for $CC and $CFLAGS). */
 void dgc_argv_split(dgc_argv *a, const char *s);
+/* $CC and $CFLAGS words longer than this are refused, not cut. */
+enum { DGC_WORD_MAX = 4095 };
+/* -1 with a message naming what ("CFLAGS") when a word of s is longer
+ * than DGC_WORD_MAX; s may be NULL. */
+int dgc_check_words(const char *what, const char *s, dgc_diag *d);
 void dgc_argv_free(dgc_argv *a);
 
 /* A memory-check strategy (--bounds): every translation unit of a program
@@ -287,7 +301,10 @@ void dgc_print_command(FILE *out, char *const *argv);
  * shown. Returns the exit status (0-255), or -1 with a message when the
  * tool could not be started or was killed by a signal (named). */
 int dgc_run(char *const *argv, bool verbose, char **capture, dgc_diag *d);
-/* Sends sig to the running child, if any. Async-signal-safe. */
+/* Each child runs in a process group of its own (stdin /dev/null). This
+ * sends sig to the running child's group, if any, waits for the child, then
+ * SIGKILLs whatever is left of the group (a compiler driver's cc1, as, ld).
+ * Async-signal-safe. */
 void dgc_kill_child(int sig);
 
 /* The temporary-file registry: everything registered is removed by
@@ -306,6 +323,104 @@ void dgc_tmp_cleanup(void);
 /* Cleans up, then empties the registry and frees its paths (not from a
  * signal handler). */
 void dgc_tmp_reset(void);
+
+/* ---- files.c: inputs and outputs on a shared machine ------------------
+ * Inputs must be regular files of at most DGC_INPUT_MAX bytes (far above
+ * any real module: wasm's own limits keep modules to megabytes); a FIFO,
+ * a device or a directory gets "not a regular file", without blocking. */
+#define DGC_INPUT_MAX ((uint64_t)1 << 30)
+
+/* "dir/name", malloc'd; NULL when out of memory. */
+char *dgc_path_join(const char *dir, const char *name);
+
+/* 0 when path is a readable regular file within the limit; else -1 with a
+ * message without the path ("not a regular file"). */
+int dgc_check_input(const char *path, dgc_diag *d);
+/* Reads a whole input (checked as above) into *buf (malloc'd, with a NUL
+ * after the *len bytes). 0, or -1 with a message without the path. */
+int dgc_read_input(const char *path, uint8_t **buf, size_t *len, dgc_diag *d);
+/* -1 with a message when output exists and is the same file as input (by
+ * device and inode: another name, a hard or symbolic link). */
+int dgc_check_not_input(const char *output, const char *input, dgc_diag *d);
+/* 0 when path holds an ELF executable (ET_EXEC or ET_DYN) of t's machine,
+ * word size and byte order; -1 with a message saying what it holds. */
+int dgc_check_executable(const char *path, const dgc_target *t, dgc_diag *d);
+/* A folder to write files into (--emit-c), created if missing: its fd, or
+ * -1 with a message when it is owned by another user and writable by
+ * others (a shared folder where names could be planted). */
+int dgc_out_dir_open(const char *dir, dgc_diag *d);
+/* Writes name in the folder dfd (named dir in messages): a new file under
+ * a hidden name (O_EXCL|O_NOFOLLOW), renamed onto name, so an existing
+ * file is replaced in one step and a symbolic link there is replaced,
+ * never written through. 0, or -1 with a message. */
+int dgc_out_dir_write(int dfd, const char *dir, const char *name,
+                      const uint8_t *buf, size_t len, dgc_diag *d);
+
+/* ---- sha256.c: SHA-256, for the cache's content hashes ---------------- */
+enum { DGC_SHA256_HEX = 65 }; /* 64 hex digits and a NUL */
+typedef struct dgc_sha256 {
+  uint32_t h[8];
+  uint64_t len;
+  uint8_t buf[64];
+} dgc_sha256;
+
+void dgc_sha256_init(dgc_sha256 *s);
+void dgc_sha256_update(dgc_sha256 *s, const void *data, size_t n);
+void dgc_sha256_final(dgc_sha256 *s, char hex[DGC_SHA256_HEX]);
+
+/* ---- cache.c: a private cache of built directories --------------------
+ * Knows nothing of what entries hold. An entry is a flat directory named
+ * by its key, holding files and a manifest (their sizes and SHA-256s,
+ * written last). The root and every entry must be the user's and not
+ * writable by others; no symbolic link in the cache is followed; an entry
+ * is used only when every file matches its manifest and nothing else is
+ * there; daggercc deletes only files a manifest of its own names.
+ *
+ * Use: dgc_cache_open; dgc_cache_find(key); when absent, dgc_cache_lock,
+ * find again, then dgc_entry_begin(root), fill the directory,
+ * dgc_entry_publish(tmp, root/key, 0700), unlock. */
+#include <sys/types.h>
+
+#define DGC_ENTRY_MANIFEST "daggercc-entry"
+
+typedef struct dgc_cache {
+  char *root;    /* absolute path */
+  int fd;        /* the root, opened */
+  int lock_wait; /* seconds dgc_cache_lock waits before giving up */
+} dgc_cache;
+
+/* Opens the cache at root (absolute), creating missing folders 0700
+ * whatever the umask. lock_wait <= 0: 600 s. -1 with a message when root
+ * is not a directory of the user's that only the user may write. */
+int dgc_cache_open(dgc_cache *c, const char *root, int lock_wait, dgc_diag *d);
+void dgc_cache_close(dgc_cache *c);
+/* Looks up the entry `key` ([A-Za-z0-9._+-]): 1 with *path (malloc'd) when
+ * it is there and verified; 0 when absent, or when it failed its check (it
+ * is then removed, or moved aside to KEY.bad-PID when it holds files its
+ * manifest does not name); -1 with a message when it cannot be used or
+ * removed (not the user's, not a directory). */
+int dgc_cache_find(dgc_cache *c, const char *key, char **path, dgc_diag *d);
+/* Takes the lock root/NAME.lock (created 0600; refused when it is not the
+ * user's), waiting at most c->lock_wait seconds; `what` ("building the
+ * runtime for T") says what for in the waiting note and the message. The
+ * fd, or -1 with a message. */
+int dgc_cache_lock(dgc_cache *c, const char *name, const char *what,
+                   dgc_diag *d);
+void dgc_cache_unlock(int fd);
+/* 0 when dir is an entry with the user's (root_ok: or root's) files that
+ * match its manifest and nothing else; -1 with a message saying why not. */
+int dgc_entry_verify(const char *dir, bool root_ok, dgc_diag *d);
+/* A private temporary directory in parent to build an entry in (in the
+ * temporary-file registry). */
+int dgc_entry_begin(const char *parent, char **tmp, dgc_diag *d);
+/* 0 when dest is absent, an empty directory or an entry daggercc made;
+ * else -1 with a message (it is not daggercc's to replace). */
+int dgc_entry_replaceable(const char *dest, dgc_diag *d);
+/* Writes tmp's manifest (its files made unwritable by others), sets tmp's
+ * mode, then replaces dest (see dgc_entry_replaceable) with it in one
+ * rename. */
+int dgc_entry_publish(const char *tmp, const char *dest, mode_t mode,
+                      dgc_diag *d);
 
 /* ---- target.c: the targets (config.h's table, compiler/targets.cmake) ---
  * A target is a GNU triple. Its programs are compiled by its C compiler
@@ -357,6 +472,7 @@ typedef struct dgc_paths {
   const char *incdir;   /* headers that programs and runtimes compile with */
   const char *srcdir;   /* the runtime's sources */
   const char *cachedir; /* NULL: none ($XDG_CACHE_HOME or ~/.cache unset) */
+  int lock_wait;        /* seconds to wait for another builder; 0: 600 */
 } dgc_paths;
 
 typedef struct dgc_runtime {

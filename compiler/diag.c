@@ -4,6 +4,7 @@
 #include "compiler.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,9 +19,15 @@ int dgc_fail(dgc_diag *d, const char *fmt, ...) {
   return -1;
 }
 
-/* Names in a module are arbitrary UTF-8 and may hold control characters; a
- * message must stay one line on a terminal, so those are escaped. Long names
- * are cut so that the rest of the message survives. */
+/* Names in a module, file names and arguments are arbitrary bytes and may
+ * hold control characters (a newline, ESC); a message must stay one line
+ * on a terminal, so those are escaped as \xNN: the one rule for every
+ * message of both drivers. */
+static bool is_control(unsigned char c) {
+  return c < 0x20 || c == 0x7f;
+}
+
+/* Long names are cut so that the rest of the message survives. */
 const char *dgc_printable(char *out, size_t size, const char *s) {
   size_t n = 0;
 
@@ -28,7 +35,7 @@ const char *dgc_printable(char *out, size_t size, const char *s) {
     return out;
   for (; *s && n + 1 < size; s++) {
     unsigned char c = (unsigned char)*s;
-    if (c >= 0x20 && c != 0x7f) {
+    if (!is_control(c)) {
       out[n++] = (char)c;
       continue;
     }
@@ -46,4 +53,26 @@ const char *dgc_printable(char *out, size_t size, const char *s) {
   }
   out[n] = '\0';
   return out;
+}
+
+void dgc_put_escaped(FILE *out, const char *s) {
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (is_control(c))
+      fprintf(out, "\\x%02x", c);
+    else
+      fputc(c, out);
+  }
+}
+
+void dgc_print_error(FILE *out, const char *tool, const char *fmt, ...) {
+  char line[8192];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  fprintf(out, "%s: ", tool);
+  dgc_put_escaped(out, line);
+  fputc('\n', out);
 }

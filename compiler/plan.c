@@ -36,21 +36,41 @@ static bool blank(char c) {
 }
 
 void dgc_argv_split(dgc_argv *a, const char *s) {
-  char word[4096];
+  char *word;
 
   while (*s) {
     size_t n = 0;
     while (blank(*s))
       s++;
-    while (*s && !blank(*s)) {
-      if (n + 1 < sizeof word)
-        word[n++] = *s;
-      s++;
-    }
-    word[n] = '\0';
-    if (n > 0)
+    while (s[n] && !blank(s[n]))
+      n++;
+    if (n == 0)
+      break;
+    word = strndup(s, n);
+    if (!word)
+      a->oom = true;
+    else
       dgc_argv_push(a, word);
+    free(word);
+    s += n;
   }
+}
+
+int dgc_check_words(const char *what, const char *s, dgc_diag *d) {
+  while (s && *s) {
+    size_t n = 0;
+    while (blank(*s))
+      s++;
+    while (s[n] && !blank(s[n]))
+      n++;
+    if (n > DGC_WORD_MAX)
+      return dgc_fail(d,
+                      "%s: a word of %zu bytes (\"%.20s...\") is longer than "
+                      "the %d allowed",
+                      what, n, s, DGC_WORD_MAX);
+    s += n;
+  }
+  return 0;
 }
 
 void dgc_argv_free(dgc_argv *a) {

@@ -16,7 +16,10 @@
  *     under an flock() on T.lock, into a temporary directory renamed into
  *     place, so concurrent compiles wait for one build and never see half
  *     of one. A stale key (new sources, a new daggercc) just makes a new
- *     entry; old entries may be deleted whenever no daggercc runs. */
+ *     entry; old entries may be deleted whenever no daggercc runs.
+ * Runtime directories are entries of cache.c, prebuilt ones included:
+ * private, with every file's SHA-256 in a manifest, checked before each
+ * use; a cache entry that fails the check is rebuilt. */
 #include "compiler.h"
 #include "config.h"
 
@@ -25,7 +28,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utime.h>
@@ -51,17 +53,8 @@ typedef struct rtb {
 
 /* ---- small file helpers ------------------------------------------------ */
 
-static char *join(const char *a, const char *b) {
-  size_t n = strlen(a) + strlen(b) + 2;
-  char *s = malloc(n);
-
-  if (s)
-    snprintf(s, n, "%s/%s", a, b);
-  return s;
-}
-
 static bool exists(const char *dir, const char *name) {
-  char *path = join(dir, name);
+  char *path = dgc_path_join(dir, name);
   bool ok = path && access(path, F_OK) == 0;
 
   free(path);
@@ -111,21 +104,6 @@ static bool has_suffix(const char *s, const char *suffix) {
   return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* Removes dir and the files in it (runtime directories are flat). */
-static void remove_flat(const char *dir) {
-  size_t n;
-  char **names = list_files(dir, &n);
-
-  for (size_t i = 0; names && i < n; i++) {
-    char *path = join(dir, names[i]);
-    if (path)
-      unlink(path);
-    free(path);
-  }
-  free_list(names);
-  rmdir(dir);
-}
-
 static int mkdir_p(const char *path, dgc_diag *d) {
   char buf[4096];
   size_t n = strlen(path);
@@ -148,22 +126,13 @@ static int mkdir_p(const char *path, dgc_diag *d) {
 
 /* ---- the key ------------------------------------------------------------ */
 
-static void hash_bytes(uint64_t *h, const void *p, size_t n) {
-  const unsigned char *b = p;
-
-  while (n--) { /* FNV-1a */
-    *h ^= *b++;
-    *h *= 0x100000001b3ull;
-  }
+static void hash_str(dgc_sha256 *h, const char *s) {
+  dgc_sha256_update(h, s, strlen(s) + 1);
 }
 
-static void hash_str(uint64_t *h, const char *s) {
-  hash_bytes(h, s, strlen(s) + 1);
-}
-
-static int hash_file(uint64_t *h, const char *dir, const char *name,
+static int hash_file(dgc_sha256 *h, const char *dir, const char *name,
                      dgc_diag *d) {
-  char *path = join(dir, name), buf[8192];
+  char *path = dgc_path_join(dir, name), buf[8192];
   FILE *f = path ? fopen(path, "rb") : NULL;
   size_t n;
 
@@ -174,15 +143,15 @@ static int hash_file(uint64_t *h, const char *dir, const char *name,
   }
   hash_str(h, name);
   while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-    hash_bytes(h, buf, n);
+    dgc_sha256_update(h, buf, n);
   fclose(f);
   free(path);
   return 0;
 }
 
-static int hash_dir(uint64_t *h, const char *srcdir, const char *sub,
+static int hash_dir(dgc_sha256 *h, const char *srcdir, const char *sub,
                     dgc_diag *d) {
-  char *dir = join(srcdir, sub), **names;
+  char *dir = dgc_path_join(srcdir, sub), **names;
   size_t n;
   int rc = 0;
 
@@ -199,8 +168,10 @@ static int hash_dir(uint64_t *h, const char *srcdir, const char *sub,
 /* Everything a build depends on, so a runtime is reused only while it is
  * exactly what a build now would make. */
 static int make_key(rtb *b) {
-  uint64_t h = 0xcbf29ce484222325ull;
+  dgc_sha256 h;
+  char hex[DGC_SHA256_HEX];
 
+  dgc_sha256_init(&h);
   hash_str(&h, DGC_VERSION);
   hash_str(&h, b->t->triple);
   hash_str(&h, b->cc);
@@ -216,17 +187,25 @@ static int make_key(rtb *b) {
   for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++)
     if (hash_file(&h, b->p->incdir, headers[i], b->d) != 0)
       return -1;
-  snprintf(b->key, sizeof b->key, "%016llx", (unsigned long long)h);
+  dgc_sha256_final(&h, hex);
+  snprintf(b->key, sizeof b->key, "%.16s", hex);
   return 0;
 }
 
-/* Whether dir holds a complete runtime made with b's key. */
-static bool matches(const rtb *b, const char *dir, bool *curl) {
-  char *path = join(dir, MANIFEST), key[64] = "";
-  FILE *f = path ? fopen(path, "r") : NULL;
+/* Whether dir holds a complete runtime made with b's key, every file as
+ * its entry manifest says (cache.c); root_ok: a prebuilt one may be
+ * root's. */
+static bool matches(const rtb *b, const char *dir, bool root_ok, bool *curl) {
+  char *path, key[64] = "";
+  FILE *f;
   int c = 0;
   bool ok = false;
+  dgc_diag ignored;
 
+  if (dgc_entry_verify(dir, root_ok, &ignored) != 0)
+    return false;
+  path = dgc_path_join(dir, MANIFEST);
+  f = path ? fopen(path, "r") : NULL;
   if (f) {
     ok =
         fscanf(f, "key %63s curl %d", key, &c) == 2 && strcmp(key, b->key) == 0;
@@ -269,7 +248,7 @@ typedef struct lib_build {
 
 static int compile_one(lib_build *l, const char *name) {
   const char *incdirs[] = {l->src, l->b->p->incdir, NULL};
-  char obj[512], *in = join(l->src, name);
+  char obj[512], *in = dgc_path_join(l->src, name);
   dgc_rtcc_plan plan = {.target = l->b->t,
                         .cc = l->b->cc,
                         .memcheck = l->m,
@@ -309,7 +288,7 @@ static int build_lib(rtb *b, const char *dir, const char *sub,
                      const dgc_memcheck *m, const char *prefix,
                      const char *lib) {
   lib_build l = {.b = b, .dir = dir, .prefix = prefix, .m = m};
-  char *src = join(b->p->srcdir, sub), **names = NULL;
+  char *src = dgc_path_join(b->p->srcdir, sub), **names = NULL;
   size_t n = 0;
   int rc = 0;
 
@@ -374,23 +353,41 @@ static int build_into(rtb *b, const char *dir) {
   return write_manifest(b, dir);
 }
 
-/* Builds into a fresh directory beside `final`, then renames it onto
- * `final` (removing a stale one first). */
-static int build_and_place(rtb *b, const char *final) {
-  char parent[4096], *slash, *tmp;
+/* Builds into a fresh entry directory in parent, then publishes it as
+ * dest (cache.c: replacing only an empty directory or an entry daggercc
+ * made). */
+static int build_entry(rtb *b, const char *parent, const char *dest,
+                       mode_t mode) {
+  char *tmp;
 
-  snprintf(parent, sizeof parent, "%s", final);
-  slash = strrchr(parent, '/');
-  if (slash)
-    *slash = '\0';
-  if (mkdir_p(parent, b->d) != 0 || dgc_tmp_dir(parent, &tmp, b->d) != 0)
+  if (dgc_entry_begin(parent, &tmp, b->d) != 0 || build_into(b, tmp) != 0)
     return -1;
-  if (build_into(b, tmp) != 0)
-    return -1;
-  remove_flat(final);
-  if (rename(tmp, final) != 0)
-    return dgc_fail(b->d, "%s: %s", final, strerror(errno));
-  return 0;
+  return dgc_entry_publish(tmp, dest, mode, b->d);
+}
+
+/* A runtime directory of a daggercc from before entries had manifests:
+ * the files it made (the manifest and the archives) are removed, so that
+ * the directory may be replaced. Nothing else is touched. */
+static void clear_legacy(const char *dir) {
+  const char *libs[] = {DGC_RUNTIME_LIB, NULL, NULL};
+  char name[256], *path;
+  struct stat st;
+
+  if (exists(dir, DGC_ENTRY_MANIFEST) || !exists(dir, MANIFEST))
+    return;
+  for (size_t i = 0; i < sizeof strategies / sizeof strategies[0]; i++)
+    libs[i + 1] = dgc_memcheck_find(strategies[i])->lib;
+  for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+    archive_name(name, sizeof name, libs[i]);
+    path = dgc_path_join(dir, name);
+    if (path && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+      unlink(path);
+    free(path);
+  }
+  path = dgc_path_join(dir, MANIFEST);
+  if (path)
+    unlink(path);
+  free(path);
 }
 
 /* ---- finding ------------------------------------------------------------ */
@@ -419,23 +416,30 @@ static int host(dgc_runtime *out, const dgc_paths *p) {
   return 0;
 }
 
-/* The prebuilt or cached runtime, if one matches; else out->libdir is the
- * cache entry to build. */
+/* The cache entry of b's runtime: TRIPLE-KEY. */
+static void entry_name(const rtb *b, char *buf, size_t size) {
+  snprintf(buf, size, "%s-%s", b->t->triple, b->key);
+}
+
+/* The prebuilt or cached runtime, if one matches (checked, not changed);
+ * else out->libdir is the cache entry to build. */
 static bool lookup(rtb *b, dgc_runtime *out) {
+  char name[128];
+
   snprintf(out->libdir, sizeof out->libdir, "%s/%s", b->p->libdir,
            b->t->triple);
   out->state = DGC_RT_PREBUILT;
-  if (matches(b, out->libdir, &out->curl))
+  if (matches(b, out->libdir, true, &out->curl))
     return true;
   out->state = DGC_RT_MISSING;
   if (!b->p->cachedir) {
     out->libdir[0] = '\0';
     return false;
   }
-  snprintf(out->libdir, sizeof out->libdir, "%s/%s-%s", b->p->cachedir,
-           b->t->triple, b->key);
+  entry_name(b, name, sizeof name);
+  snprintf(out->libdir, sizeof out->libdir, "%s/%s", b->p->cachedir, name);
   out->state = DGC_RT_CACHED;
-  if (matches(b, out->libdir, &out->curl))
+  if (matches(b, out->libdir, false, &out->curl))
     return true;
   out->state = DGC_RT_MISSING;
   return false;
@@ -454,69 +458,98 @@ int dgc_runtime_probe(const dgc_target *t, const dgc_paths *p, const char *cc,
   return 0;
 }
 
-/* Waits for the lock on cachedir/TRIPLE.lock; the fd, or -1. Released when
- * the fd is closed, or when the process ends however it ends. */
-static int lock(rtb *b) {
-  char path[4096];
-  int fd;
+/* The runtime from the cache: 1 found (checked, in out), 0 absent (a bad
+ * entry is removed by dgc_cache_find), -1 error. */
+static int from_cache(rtb *b, dgc_cache *c, dgc_runtime *out) {
+  char name[128], *path;
+  int rc;
 
-  snprintf(path, sizeof path, "%s/%s.lock", b->p->cachedir, b->t->triple);
-  fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-  if (fd < 0)
-    return dgc_fail(b->d, "%s: %s", path, strerror(errno));
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    fprintf(stderr,
-            "daggercc: waiting for another daggercc building the "
-            "runtime for %s\n",
-            b->t->triple);
-    while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
-      ;
+  entry_name(b, name, sizeof name);
+  rc = dgc_cache_find(c, name, &path, b->d);
+  if (rc <= 0)
+    return rc;
+  snprintf(out->libdir, sizeof out->libdir, "%s", path);
+  free(path);
+  out->state = DGC_RT_CACHED;
+  return matches(b, out->libdir, false, &out->curl) ? 1 : 0;
+}
+
+/* Under the cache's lock for the target: nobody built it while we waited,
+ * so build it. */
+static int build_cached(rtb *b, dgc_cache *c, dgc_runtime *out) {
+  char name[128], what[160];
+  int fd, rc;
+
+  snprintf(what, sizeof what, "building the runtime for %s", b->t->triple);
+  if ((fd = dgc_cache_lock(c, b->t->triple, what, b->d)) < 0)
+    return -1;
+  rc = from_cache(b, c, out);
+  if (rc == 0) {
+    entry_name(b, name, sizeof name);
+    snprintf(out->libdir, sizeof out->libdir, "%s/%s", c->root, name);
+    dgc_print_error(stderr, "daggercc",
+                    "building the runtime for %s (once) in %s", b->t->triple,
+                    out->libdir);
+    rc = build_entry(b, c->root, out->libdir, 0700);
+    out->curl = b->curl;
+    out->state = DGC_RT_CACHED;
   }
-  return fd;
+  dgc_cache_unlock(fd);
+  return rc < 0 ? -1 : 0;
 }
 
 int dgc_runtime_get(const dgc_target *t, const dgc_paths *p, const char *cc,
                     bool verbose, dgc_runtime *out, dgc_diag *d) {
+  dgc_cache c;
   rtb b;
-  int fd, rc = 0;
+  int rc;
 
   if (t->host)
     return host(out, p);
   if (init(&b, t, p, cc, verbose, d) != 0)
     return -1;
-  if (lookup(&b, out))
+  if (lookup(&b, out) && out->state == DGC_RT_PREBUILT)
     return 0;
+  /* A cached one only through dgc_cache_open, which checks the root. */
   if (!p->cachedir)
     return dgc_fail(d,
                     "no runtime for %s, and no cache to build one in: "
                     "set XDG_CACHE_HOME or HOME",
                     t->triple);
-  if (mkdir_p(p->cachedir, d) != 0 || (fd = lock(&b)) < 0)
+  if (dgc_cache_open(&c, p->cachedir, p->lock_wait, d) != 0)
     return -1;
-  if (!lookup(&b, out)) { /* nobody built it while we waited */
-    fprintf(stderr, "daggercc: building the runtime for %s (once) in %s\n",
-            t->triple, out->libdir);
-    rc = build_and_place(&b, out->libdir);
-    out->curl = b.curl;
-    out->state = DGC_RT_CACHED;
-  }
-  close(fd);
-  return rc;
+  rc = from_cache(&b, &c, out);
+  if (rc == 0)
+    rc = build_cached(&b, &c, out);
+  dgc_cache_close(&c);
+  return rc < 0 ? -1 : 0;
 }
 
 int dgc_runtime_build(const dgc_target *t, const dgc_paths *p, const char *cc,
                       const char *dir, bool verbose, dgc_diag *d) {
+  char parent[4096], *slash, *manifest;
   rtb b;
-  char *manifest;
 
   if (t->host)
     return dgc_fail(d, "%s is the host: CMake builds its runtime", t->triple);
   if (init(&b, t, p, cc, verbose, d) != 0)
     return -1;
-  if (!matches(&b, dir, NULL))
-    return build_and_place(&b, dir);
+  if (!matches(&b, dir, true, NULL)) {
+    clear_legacy(dir);
+    if (dgc_entry_replaceable(dir, d) != 0)
+      return -1;
+    snprintf(parent, sizeof parent, "%s", dir);
+    slash = strrchr(parent, '/');
+    if (slash && slash > parent)
+      *slash = '\0';
+    else
+      snprintf(parent, sizeof parent, "%s", slash ? "/" : ".");
+    if (mkdir_p(parent, d) != 0)
+      return -1;
+    return build_entry(&b, parent, dir, 0755);
+  }
   /* Up to date: tell make so. */
-  manifest = join(dir, MANIFEST);
+  manifest = dgc_path_join(dir, MANIFEST);
   if (manifest)
     utime(manifest, NULL);
   free(manifest);

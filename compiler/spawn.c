@@ -35,9 +35,36 @@ static bool shell_safe(const char *s) {
   return true;
 }
 
+static bool has_control(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f)
+      return true;
+  return false;
+}
+
+/* A word with control characters as $'...' (bash, ksh, zsh; POSIX.1-2024
+ * sh), so that the command stays one line and shows them. */
+static void put_dollar_quoted(FILE *out, const char *s) {
+  fputs("$'", out);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x20 || c == 0x7f)
+      fprintf(out, "\\x%02x", c);
+    else if (c == '\\' || c == '\'')
+      fprintf(out, "\\%c", c);
+    else
+      fputc(c, out);
+  }
+  fputc('\'', out);
+}
+
 static void put_quoted(FILE *out, const char *s) {
   if (shell_safe(s)) {
     fputs(s, out);
+    return;
+  }
+  if (has_control(s)) {
+    put_dollar_quoted(out, s);
     return;
   }
   fputc('\'', out);
@@ -62,14 +89,25 @@ void dgc_print_command(FILE *out, char *const *argv) {
 
 /* ---- running a tool --------------------------------------------------- */
 
+/* The running child, which leads a process group of its own: a C
+ * compiler driver runs cc1, as, ld as children of its own, and ending only
+ * the driver would leave them running. */
 static volatile pid_t running_child;
 
 void dgc_kill_child(int sig) {
   pid_t pid = running_child;
   int status;
 
-  if (pid > 0 && kill(pid, sig) == 0)
-    waitpid(pid, &status, 0);
+  if (pid <= 0)
+    return;
+  kill(-pid, sig);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  /* The leader is gone; whatever of its group ignored or outlived sig (a
+   * shell's background job ignores SIGINT) goes now. The group's id stays
+   * reserved while any member lives, so this reaches no one else. */
+  kill(-pid, SIGKILL);
+  running_child = 0;
 }
 
 static const char *signal_name(int sig, char *buf, size_t size) {
@@ -137,21 +175,58 @@ static int wait_child(pid_t pid, const char *tool, dgc_diag *d) {
   return dgc_fail(d, "%s: stopped abnormally", tool);
 }
 
+/* The signals the driver handles: blocked while a child starts, so that
+ * none arrives between the fork and running_child naming the child. */
+static void handled_signals(sigset_t *set) {
+  sigemptyset(set);
+  sigaddset(set, SIGINT);
+  sigaddset(set, SIGTERM);
+  sigaddset(set, SIGHUP);
+}
+
+/* The child: its own process group, the signal mask daggercc started with,
+ * and stdin from /dev/null (a background group reading the terminal would
+ * stop). */
+static int spawn_setup(posix_spawnattr_t *at, posix_spawn_file_actions_t *fa,
+                       const sigset_t *mask, int err_fd, int close_fd) {
+  int rc = posix_spawnattr_setflags(at, POSIX_SPAWN_SETPGROUP |
+                                            POSIX_SPAWN_SETSIGMASK);
+
+  if (rc == 0)
+    rc = posix_spawnattr_setpgroup(at, 0);
+  if (rc == 0)
+    rc = posix_spawnattr_setsigmask(at, mask);
+  if (rc == 0)
+    rc = posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
+  if (rc == 0 && err_fd >= 0)
+    rc = posix_spawn_file_actions_adddup2(fa, err_fd, 2);
+  if (rc == 0 && err_fd >= 0)
+    rc = posix_spawn_file_actions_addclose(fa, close_fd);
+  return rc;
+}
+
 static int spawn(pid_t *pid, char *const *argv, int err_fd, int close_fd) {
   posix_spawn_file_actions_t fa;
+  posix_spawnattr_t at;
+  sigset_t block, old;
   int rc;
 
-  if (err_fd < 0)
-    return posix_spawnp(pid, argv[0], NULL, NULL, argv, environ);
-  rc = posix_spawn_file_actions_init(&fa);
-  if (rc != 0)
+  if ((rc = posix_spawnattr_init(&at)) != 0)
     return rc;
-  rc = posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+  if ((rc = posix_spawn_file_actions_init(&fa)) != 0) {
+    posix_spawnattr_destroy(&at);
+    return rc;
+  }
+  handled_signals(&block);
+  sigprocmask(SIG_BLOCK, &block, &old);
+  rc = spawn_setup(&at, &fa, &old, err_fd, close_fd);
   if (rc == 0)
-    rc = posix_spawn_file_actions_addclose(&fa, close_fd);
+    rc = posix_spawnp(pid, argv[0], &fa, &at, argv, environ);
   if (rc == 0)
-    rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
+    running_child = *pid;
+  sigprocmask(SIG_SETMASK, &old, NULL);
   posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&at);
   return rc;
 }
 
@@ -181,7 +256,6 @@ int dgc_run(char *const *argv, bool verbose, char **capture, dgc_diag *d) {
       close(fds[0]);
     return dgc_fail(d, "cannot run %s: %s", argv[0], strerror(rc));
   }
-  running_child = pid;
   if (capture) {
     *capture = slurp(fds[0]);
     close(fds[0]);
@@ -286,8 +360,28 @@ char *dgc_tmp_path(const char *dir, const char *name) {
   return path;
 }
 
+/* near's directory part and as much of its last component as leaves room
+ * for the suffix within NAME_MAX: OUT.daggercc-XXXXXX, or a cut OUT for
+ * a long name. */
+static char *beside_template(const char *near) {
+  static const char suffix[] = ".daggercc-XXXXXX";
+  const char *base = strrchr(near, '/');
+  size_t keep = strlen(near), room = NAME_MAX - (sizeof suffix - 1);
+  char *tmpl;
+
+  base = base ? base + 1 : near;
+  if (strlen(base) > room)
+    keep = (size_t)(base - near) + room;
+  tmpl = malloc(keep + sizeof suffix);
+  if (tmpl) {
+    memcpy(tmpl, near, keep);
+    memcpy(tmpl + keep, suffix, sizeof suffix);
+  }
+  return tmpl;
+}
+
 int dgc_tmp_beside(const char *near, char **path, dgc_diag *d) {
-  char *tmpl = concat(near, ".daggercc-", "XXXXXX");
+  char *tmpl = beside_template(near);
   int fd;
 
   if (!tmpl)

@@ -28,6 +28,7 @@
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -52,6 +53,7 @@ extern "C" {
 #include "compiler.h"
 }
 #include "dagger/runtime.h"
+#include "rules.h"
 
 namespace {
 
@@ -61,14 +63,17 @@ const char kTool[] = "dagger-interp";
 
 // ---- diagnostics -----------------------------------------------------------
 
+// Every line goes out through dgc_print_error, as daggercc's do: control
+// bytes in a file name or a message escaped as \xNN, so no name can forge
+// a line or reach the terminal as a control sequence.
 __attribute__((format(printf, 2, 3))) void fail(const char *path,
                                                 const char *fmt, ...) {
+  char msg[4096];
   va_list ap;
   va_start(ap, fmt);
-  std::fprintf(stderr, "%s: %s: ", kTool, path);
-  std::vfprintf(stderr, fmt, ap);
-  std::fputc('\n', stderr);
+  std::vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  dgc_print_error(stderr, kTool, "%s: %s", path, msg);
 }
 
 void print_errors(const char *path, const wabt::Errors &errors,
@@ -77,31 +82,34 @@ void print_errors(const char *path, const wabt::Errors &errors,
     const char *level =
         e.error_level == wabt::ErrorLevel::Warning ? "warning: " : "";
     if (type == wabt::Location::Type::Text)
-      std::fprintf(stderr, "%s: %s:%d:%d: %s%s\n", kTool, path, e.loc.line,
-                   e.loc.first_column, level, e.message.c_str());
+      dgc_print_error(stderr, kTool, "%s:%d:%d: %s%s", path, e.loc.line,
+                      e.loc.first_column, level, e.message.c_str());
     else
-      std::fprintf(stderr, "%s: %s: at byte 0x%zx: %s%s\n", kTool, path,
-                   e.loc.offset, level, e.message.c_str());
+      dgc_print_error(stderr, kTool, "%s: at byte 0x%zx: %s%s", path,
+                      e.loc.offset, level, e.message.c_str());
   }
 }
 
 // ---- loading ---------------------------------------------------------------
 
+// The module file, read as daggercc reads its inputs (compiler/files.c):
+// a regular file of at most DGC_INPUT_MAX bytes, never blocking on a FIFO.
 bool read_file(const char *path, std::vector<uint8_t> &out) {
-  FILE *f = std::fopen(path, "rb");
-  if (!f) {
-    fail(path, "cannot open: %s", std::strerror(errno));
+  uint8_t *buf;
+  size_t len;
+  dgc_diag d;
+  if (dgc_read_input(path, &buf, &len, &d) != 0) {
+    fail(path, "%s", d.msg);
     return false;
   }
-  uint8_t chunk[65536];
-  size_t n;
-  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0)
-    out.insert(out.end(), chunk, chunk + n);
-  bool ok = !std::ferror(f);
-  if (!ok)
-    fail(path, "cannot read: %s", std::strerror(errno));
-  std::fclose(f);
-  return ok;
+  try {
+    out.assign(buf, buf + len);
+  } catch (...) {
+    std::free(buf);
+    throw;
+  }
+  std::free(buf);
+  return true;
 }
 
 bool is_binary(const std::vector<uint8_t> &buf) {
@@ -406,7 +414,7 @@ int run(const char *path, const Policy &policy, const wabt::Features &features,
   return status;
 }
 
-int load_and_run(const char *path, const Policy &policy) {
+int load_and_run_unguarded(const char *path, const Policy &policy) {
   wabt::Features features, run_features; // wat2wasm's defaults; minus SIMD
   run_features.disable_simd();
   std::vector<uint8_t> file, text_wasm;
@@ -427,6 +435,17 @@ int load_and_run(const char *path, const Policy &policy) {
   dgc_abi_free(&abi);
   dgc_module_free(&m);
   return status;
+}
+
+// Host memory can run out while loading (a module within the size limit
+// may still expand); that is a failure to load, not an abort.
+int load_and_run(const char *path, const Policy &policy) {
+  try {
+    return load_and_run_unguarded(path, policy);
+  } catch (const std::bad_alloc &) {
+    fail(path, "out of memory");
+    return 1;
+  }
 }
 
 // ---- command line ----------------------------------------------------------
@@ -463,10 +482,10 @@ void usage(FILE *f) {
 __attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  std::fprintf(stderr, "%s: ", kTool);
-  std::vfprintf(stderr, fmt, ap);
-  std::fputc('\n', stderr);
+  char msg[4096];
+  std::vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  dgc_print_error(stderr, kTool, "%s", msg);
   usage(stderr);
   return 2;
 }
@@ -479,8 +498,9 @@ int take_rule(const char *name, int argc, char **argv, int &i,
   if (std::strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
     return 0;
   const char *rule = a[n] == '=' ? a + n + 1 : i + 1 < argc ? argv[++i] : "";
-  if (*rule == '\0') {
-    usage_error("%s needs a non-empty rule", name);
+  char msg[512];
+  if (dagger_cli_rule_check(name, rule, msg, sizeof msg) != 0) {
+    usage_error("%s", msg);
     return -1;
   }
   rules.push_back(rule);

@@ -9,7 +9,7 @@ file(GLOB DAGGER_INTERP_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_CURRENT_SOURCE_DIR}/dagger-interp.cc
   ${CMAKE_CURRENT_SOURCE_DIR}/dagger-interp-*.cc)
 add_executable(dagger-interp ${DAGGER_INTERP_SOURCES})
-target_link_libraries(dagger-interp PRIVATE dgc daggerrt wabt::wabt)
+target_link_libraries(dagger-interp PRIVATE dagger-cli dgc daggerrt wabt::wabt)
 target_compile_options(dagger-interp PRIVATE ${DAGGER_WARNINGS})
 target_compile_definitions(dagger-interp PRIVATE
   DAGGER_VERSION="${PROJECT_VERSION}")

@@ -13,10 +13,12 @@
 #include "compiler.h"
 #include "config.h"
 #include "rt.h"
+#include "rules.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -73,6 +75,8 @@ static const char usage_tail[] =
     "  TMPDIR   where temporary files go (default /tmp)\n"
     "  XDG_CACHE_HOME  where runtimes built for other targets are kept\n"
     "           (default ~/.cache; in the daggercc folder there)\n"
+    "  DAGGERCC_LOCK_TIMEOUT  seconds to wait for another daggercc building\n"
+    "           the same runtime before giving up (default 600)\n"
     "\n"
     "Exit status: 0 success, 1 failure, 2 usage error.\n";
 
@@ -131,10 +135,15 @@ static void install_handlers(void) {
 
 /* ---- command line ----------------------------------------------------- */
 
-static int usage_error(const char *fmt, const char *arg) {
-  fprintf(stderr, "daggercc: ");
-  fprintf(stderr, fmt, arg);
-  fprintf(stderr, " (try daggercc --help)\n");
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt,
+                                                             ...) {
+  char msg[4096];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  dgc_print_error(stderr, "daggercc", "%s (try daggercc --help)", msg);
   return EXIT_USAGE;
 }
 
@@ -157,21 +166,22 @@ static const char *value_of(const char *name, int argc, char **argv, int *i,
   return argv[++*i];
 }
 
+/* An option's value, which must not be empty (a file name, a triple). */
+static int non_empty(const char *opt, const char *v, const char **to) {
+  if (!*v)
+    return usage_error("%s needs a non-empty value", opt);
+  *to = v;
+  return 0;
+}
+
 static int add_rule(const char **rules, size_t *n, const char *opt,
                     const char *rule) {
-  if (!*rule)
-    return usage_error("%s needs a non-empty rule", opt);
+  char msg[512];
+
+  if (dagger_cli_rule_check(opt, rule, msg, sizeof msg) != 0)
+    return usage_error("%s", msg);
   if (*n == MAX_RULES)
     return usage_error("too many %s rules", opt);
-  /* The runtime's own parser judges the rule, so a rule daggercc accepts is
-   * one the program can apply. */
-  if (dagger_policy_rule_check(rule) != DAGGER_OK) {
-    char what[512];
-    snprintf(what, sizeof what, "%s %s", opt, rule);
-    return usage_error("%s: not a rule (a scheme such as https, or a URL "
-                       "prefix such as https://example.com/api/)",
-                       what);
-  }
   rules[(*n)++] = rule;
   return 0;
 }
@@ -216,16 +226,18 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
   }
   if (strncmp(a, "-o", 2) == 0) {
     c->o.output = a[2] ? a + 2 : *i + 1 < argc ? argv[++*i] : NULL;
-    return c->o.output ? 0 : usage_error("%s needs a file name", a);
+    return c->o.output && *c->o.output
+               ? 0
+               : usage_error("%s needs a file name", "-o");
   }
   if ((v = value_of("--emit-c", argc, argv, i, &missing)))
-    return c->o.emit_c = v, 0;
+    return non_empty("--emit-c", v, &c->o.emit_c);
   if ((v = value_of("--target", argc, argv, i, &missing)))
-    return c->o.target = v, 0;
+    return non_empty("--target", v, &c->o.target);
   if ((v = value_of("--bounds", argc, argv, i, &missing)))
-    return c->o.memcheck = v, 0;
+    return non_empty("--bounds", v, &c->o.memcheck);
   if ((v = value_of("--build-runtime", argc, argv, i, &missing)))
-    return c->build_runtime = v, 0;
+    return non_empty("--build-runtime", v, &c->build_runtime);
   if ((v = value_of("--allow", argc, argv, i, &missing)))
     return add_rule(c->allow, &c->o.policy.nallow, "--allow", v);
   if ((v = value_of("--deny", argc, argv, i, &missing)))
@@ -276,7 +288,7 @@ static int parse(cli *c, int argc, char **argv) {
     return usage_error("%s", "no input file");
   if (c->harness.source) {
     if (c->ninputs > DGC_HARNESS_MAX_MODULES)
-      return usage_error("--harness: too many modules%s", "");
+      return usage_error("--harness: too many modules");
     c->harness.modules = c->inputs;
     c->harness.nmodules = c->ninputs;
     c->o.harness = &c->harness;
@@ -296,7 +308,8 @@ static char *resource_dir(const char *rel, bool required) {
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 
   if (n < 0) {
-    fprintf(stderr, "daggercc: cannot find myself: %s\n", strerror(errno));
+    dgc_print_error(stderr, "daggercc", "cannot find myself: %s",
+                    strerror(errno));
     return NULL;
   }
   exe[n] = '\0';
@@ -306,8 +319,8 @@ static char *resource_dir(const char *rel, bool required) {
   snprintf(path, sizeof path, "%s/%s", exe, rel);
   slash = realpath(path, NULL);
   if (!slash && required)
-    fprintf(stderr, "daggercc: runtime not found: %s: %s\n", path,
-            strerror(errno));
+    dgc_print_error(stderr, "daggercc", "runtime not found: %s: %s", path,
+                    strerror(errno));
   return slash;
 }
 
@@ -337,6 +350,8 @@ static bool find_paths(dgc_paths *p) {
   p->incdir = resource_dir(DGC_REL_INCDIR, true);
   p->srcdir = resource_dir(DGC_REL_SRCDIR, false);
   p->cachedir = cache_dir();
+  if (env("DAGGERCC_LOCK_TIMEOUT"))
+    p->lock_wait = atoi(env("DAGGERCC_LOCK_TIMEOUT"));
   return p->libdir && p->incdir;
 }
 
@@ -360,7 +375,7 @@ static int compile(cli *c) {
   rc = dgc_compile(&c->o, &d) == 0 ? 0 : 1;
   progress_clear();
   if (rc != 0)
-    fprintf(stderr, "daggercc: %s\n", d.msg);
+    dgc_print_error(stderr, "daggercc", "%s", d.msg);
   return rc;
 }
 
@@ -381,7 +396,7 @@ static int about_target(cli *c) {
     rc = dgc_runtime_build(t, &c->o.paths, c->o.cc, c->build_runtime,
                            c->o.verbose, &d);
   if (rc != 0)
-    fprintf(stderr, "daggercc: %s\n", d.msg);
+    dgc_print_error(stderr, "daggercc", "%s", d.msg);
   return rc != 0 || fflush(stdout) != 0 ? 1 : 0;
 }
 

@@ -105,13 +105,28 @@ void dagger_rt_free(dagger_rt *rt) {
   free(rt);
 }
 
+/* A diagnostic stays one line whatever the program's name (a file name)
+ * holds: control bytes are written as \xNN, as daggercc writes them. */
+static void put_escaped(const char *s) {
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x20 || c == 0x7f)
+      fprintf(stderr, "\\x%02x", c);
+    else
+      fputc(c, stderr);
+  }
+}
+
 void dagger_rt_diag(const dagger_rt *rt, const char *fmt, ...) {
   char line[1024];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
-  fprintf(stderr, "%s: %s\n", rt ? rt->program : "dagger", line);
+  put_escaped(rt ? rt->program : "dagger");
+  fputs(": ", stderr);
+  put_escaped(line);
+  fputc('\n', stderr);
 }
 
 int dagger_plain_open(dagger_rt *rt, const dagger_url *url,

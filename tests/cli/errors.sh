@@ -23,7 +23,7 @@ fails() { # WHAT EXPECTED-STDERR-REGEX ARGS... (output: ./existing)
 # Input files.
 fails "missing input" '^daggercc: nope\.wasm: cannot open: No such file or directory$' nope.wasm
 mkdir adir
-fails "a directory as input" '^daggercc: adir: cannot read: Is a directory$' adir
+fails "a directory as input" '^daggercc: adir: not a regular file$' adir
 if [[ $(id -u) != 0 ]]; then
   cp "$HELLO" locked.wat && chmod 000 locked.wat
   fails "unreadable input" '^daggercc: locked\.wat: .*Permission denied' locked.wat

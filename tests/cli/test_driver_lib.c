@@ -408,6 +408,95 @@ static void test_tmp_registry(void) {
              "directory");
 }
 
+/* ---- cache.c ------------------------------------------------------------ */
+
+static void write_text(const char *dir, const char *name, const char *text) {
+  char *path = dgc_path_join(dir, name);
+  FILE *f = fopen(path, "w");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fputs(text, f);
+  fclose(f);
+  free(path);
+}
+
+/* Publishes an entry `key` holding one file a.txt with `text`. */
+static void publish(dgc_cache *c, const char *key, const char *text) {
+  char *tmp, *dest = dgc_path_join(c->root, key);
+  dgc_diag d;
+
+  CU_ASSERT_EQUAL_FATAL(dgc_entry_begin(c->root, &tmp, &d), 0);
+  write_text(tmp, "a.txt", text);
+  CU_ASSERT_EQUAL(dgc_entry_publish(tmp, dest, 0700, &d), 0);
+  free(dest);
+}
+
+/* The cache API end to end, as the runtime and a shard cache use it. */
+static void test_cache(void) {
+  char root[] = "/tmp/dgc-test-cache-XXXXXX", sub[64], *path;
+  dgc_cache c;
+  dgc_diag d;
+  struct stat st;
+  mode_t mask = umask(0);
+  int fd;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(root));
+  snprintf(sub, sizeof sub, "%s/a/b", root);
+  CU_ASSERT_EQUAL_FATAL(dgc_cache_open(&c, sub, 1, &d), 0);
+  umask(mask);
+  CU_ASSERT_EQUAL(stat(sub, &st), 0);
+  CU_ASSERT_EQUAL(st.st_mode & 0777, 0700); /* whatever the umask */
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "k1", &path, &d), 0);
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "../x", &path, &d), -1);
+  publish(&c, "k1", "hello");
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "k1", &path, &d), 1);
+  CU_ASSERT_EQUAL(dgc_entry_verify(path, false, &d), 0);
+  /* Same size, other bytes: found bad, removed. */
+  write_text(path, "a.txt", "jello");
+  CU_ASSERT_EQUAL(dgc_entry_verify(path, false, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "SHA-256"));
+  snprintf(sub, sizeof sub, "%s", path);
+  free(path);
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "k1", &path, &d), 0);
+  CU_ASSERT_NOT_EQUAL(lstat(sub, &st), 0);
+  /* A file the manifest does not name: moved aside, kept. */
+  publish(&c, "k1", "hello");
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "k1", &path, &d), 1);
+  write_text(path, "libx.so", "");
+  free(path);
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "k1", &path, &d), 0);
+  /* A symbolic link as an entry: refused, not followed or removed. */
+  snprintf(sub, sizeof sub, "%s/a/b/k2", root);
+  CU_ASSERT_EQUAL(symlink(root, sub), 0);
+  CU_ASSERT_EQUAL(dgc_cache_find(&c, "k2", &path, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "not a directory"));
+  CU_ASSERT_EQUAL(lstat(sub, &st), 0);
+  unlink(sub);
+  /* The lock: taken, then a second taker gives up after lock_wait. */
+  fd = dgc_cache_lock(&c, "k1", "testing", &d);
+  CU_ASSERT_TRUE(fd >= 0);
+  {
+    dgc_cache c2;
+    CU_ASSERT_EQUAL_FATAL(dgc_cache_open(&c2, c.root, 1, &d), 0);
+    CU_ASSERT_EQUAL(dgc_cache_lock(&c2, "k1", "testing", &d), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "giving up"));
+    dgc_cache_close(&c2);
+  }
+  dgc_cache_unlock(fd);
+  /* Publishing never replaces a folder that is not an entry. */
+  snprintf(sub, sizeof sub, "%s/mine", root);
+  mkdir(sub, 0700);
+  write_text(sub, "notes", "keep");
+  CU_ASSERT_EQUAL(dgc_entry_replaceable(sub, &d), -1);
+  dgc_cache_close(&c);
+  dgc_tmp_reset();
+  {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+  }
+}
+
 /* ---- glue.c ------------------------------------------------------------- */
 
 static char *glue_text(const dgc_glue *g) {
@@ -512,6 +601,41 @@ static void test_policy_print(void) {
   free(buf);
 }
 
+/* FIPS 180-4 examples, and lengths around the padding boundary (55, 56
+ * and 64 bytes) against values from sha256sum. */
+static void test_sha256(void) {
+  static const struct {
+    const char *in;
+    size_t repeat;
+    const char *hex;
+  } cases[] = {
+      {"", 1,
+       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+      {"abc", 1,
+       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+      {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+      {"a", 1000000,
+       "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+      {"a", 55,
+       "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"},
+      {"a", 56,
+       "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
+      {"a", 64,
+       "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
+  };
+
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    dgc_sha256 s;
+    char hex[DGC_SHA256_HEX];
+    dgc_sha256_init(&s);
+    for (size_t k = 0; k < cases[i].repeat; k++)
+      dgc_sha256_update(&s, cases[i].in, strlen(cases[i].in));
+    dgc_sha256_final(&s, hex);
+    CU_ASSERT_STRING_EQUAL(hex, cases[i].hex);
+  }
+}
+
 int main(void) {
   static const struct {
     const char *name;
@@ -536,6 +660,8 @@ int main(void) {
       {"glue", test_glue},
       {"glue defined memory", test_glue_defined_memory},
       {"policy print", test_policy_print},
+      {"sha256", test_sha256},
+      {"cache", test_cache},
   };
   CU_pSuite suite;
   unsigned failed;
