@@ -436,6 +436,8 @@ static int rule_match(const char *rule, const dagger_url *url, bool loose) {
     rlen = dagger_policy_normalise(&ru, rn, sizeof rn);
   if (rlen <= 0)
     return -1;
+  if (scheme_rule(rn, scheme, sizeof scheme)) /* "fd://:" is "fd://" */
+    return scheme_names(scheme, url);
   if (strcmp(scheme_of(&ru), scheme_of(url)) != 0)
     return 0;
   long ulen = dagger_policy_normalise(url, un, sizeof un);
