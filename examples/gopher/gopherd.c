@@ -3,7 +3,7 @@
  *
  *   gopherd [-t SECONDS] [-r SECONDS] [-w WORKERS] [-R ROUTES] [-J JAIL]
  *           [-H HOST] [PORT]
- *   (defaults: -t 5 -r the -t value -w 16 -R bin -J public -H 127.0.0.1 7070)
+ *   (defaults: -t 5 -r the -t value -w 32 -R bin -J public -H 127.0.0.1 7070)
  *
  * Listens on 127.0.0.1:PORT (default 7070; 0 picks a free port). A request
  * is a selector line ending in CRLF (at most MAX_SELECTOR bytes). Its first
@@ -29,10 +29,12 @@
  *     most MAX_CONNS connections are open at a time (beyond that, new ones
  *     wait in the listen backlog);
  *   - a complete selector goes to a queue served by -w worker threads
- *     (default 16), each running one route at a time under its own -t
+ *     (default 32), each running one route at a time under its own -t
  *     deadline and then sending the answer under a fresh -t deadline. So at
  *     most -w routes run at once; a route that loops holds one worker for
- *     -t seconds, and the others go on.
+ *     -t seconds, and the others go on. A route that has used DEMOTE_CPU_MS
+ *     of CPU time runs on at nice 19, so that it takes next to no CPU
+ *     time that short routes want.
  * Every descriptor is opened close-on-exec (accept4, pipe2), so a route never
  * inherits another client's socket or another route's pipe: either would
  * hold that exchange open until the route ends.
@@ -52,6 +54,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -63,8 +66,10 @@ extern char **environ;
 #define MAX_SELECTOR 1024
 #define MAX_RESPONSE (1 << 20)
 #define MAX_ROUTE_NAME 64
-#define MAX_CONNS 256   /* connections open at once */
-#define MAX_WORKERS 256 /* the most -w allows */
+#define MAX_CONNS 256    /* connections open at once */
+#define MAX_WORKERS 256  /* the most -w allows */
+#define DEMOTE_CPU_MS 50 /* a route that used more CPU yields it */
+#define CHECK_MS 20      /* how often a running route's CPU time is read */
 
 typedef struct config {
   const char *routes; /* directory of compiled routes */
@@ -271,12 +276,35 @@ static pid_t spawn_route(const char *path, char **env, int *in, int *out) {
   return pid;
 }
 
+/* CPU time a process has used, in milliseconds (-1 when unknown). */
+static int64_t cpu_ms(pid_t pid) {
+  clockid_t clock;
+  struct timespec t;
+  if (clock_getcpuclockid(pid, &clock) != 0 || clock_gettime(clock, &t) != 0)
+    return -1;
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 /* Reads the route's stdout into resp until end of file, the deadline or
- * MAX_RESPONSE bytes. */
-static outcome collect(int fd, char *resp, size_t *len, int64_t deadline) {
+ * MAX_RESPONSE bytes. A route that has used DEMOTE_CPU_MS of CPU time is
+ * CPU-bound (a short route uses a few ms): it gets the lowest priority
+ * (nice 19, its whole process group), so that routes which loop until
+ * their time limit take next to no CPU time from the short ones beside
+ * them. (Not SCHED_IDLE: under a steady load that would starve the route,
+ * even on its way out after the kill at its limit.) */
+static outcome collect(int fd, pid_t pid, char *resp, size_t *len,
+                       int64_t deadline) {
+  bool demoted = false;
   *len = 0;
   for (;;) {
-    int r = wait_fd(fd, POLLIN, deadline);
+    int64_t slice = now_ms() + CHECK_MS;
+    bool early = !demoted && slice < deadline;
+    int r = wait_fd(fd, POLLIN, early ? slice : deadline);
+    if (r == 0 && early) {
+      if (cpu_ms(pid) >= DEMOTE_CPU_MS)
+        demoted = setpriority(PRIO_PGRP, (id_t)pid, 19) == 0;
+      continue;
+    }
     if (r == 0)
       return RAN_TIMEOUT;
     if (r < 0)
@@ -302,8 +330,11 @@ static outcome collect(int fd, char *resp, size_t *len, int64_t deadline) {
   }
 }
 
-/* Waits for the child until the deadline; 1 reaped (*status set), 0 not. */
+/* Waits for the child until the deadline; 1 reaped (*status set), 0 not.
+ * A route that closed its stdout is usually exiting: the pauses start
+ * short (0.1 ms) and grow to 10 ms. */
 static int reap(pid_t pid, int *status, int64_t deadline) {
+  long pause_ns = 100 * 1000;
   for (;;) {
     pid_t r = waitpid(pid, status, WNOHANG);
     if (r == pid)
@@ -312,17 +343,21 @@ static int reap(pid_t pid, int *status, int64_t deadline) {
       return 1; /* not our child any more: nothing to wait for */
     if (now_ms() >= deadline)
       return 0;
-    struct timespec pause = {0, 10 * 1000 * 1000};
+    struct timespec pause = {0, pause_ns};
     nanosleep(&pause, NULL);
+    pause_ns =
+        pause_ns * 2 > 10 * 1000 * 1000 ? 10 * 1000 * 1000 : pause_ns * 2;
   }
 }
 
 /* Runs ROUTES/name for the selector; the response or an error item ends up
  * in resp (MAX_RESPONSE bytes), its length in *len. why gets a word for
- * the log. */
-static void run_route(const config *cfg, char **env, const char *name,
-                      const char *sel, char *resp, size_t *len, char *why,
-                      size_t why_cap, int64_t deadline) {
+ * the log. Returns the pid of a route killed and not yet reaped (or 0):
+ * the caller answers and hangs up first and reaps it then, since a killed
+ * route at nice 19 on a busy machine may take a while to die. */
+static pid_t run_route(const config *cfg, char **env, const char *name,
+                       const char *sel, char *resp, size_t *len, char *why,
+                       size_t why_cap, int64_t deadline) {
   char path[4096], msg[MAX_SELECTOR + 64];
   struct stat st;
   snprintf(path, sizeof path, "%s/%s", cfg->routes, name);
@@ -330,14 +365,14 @@ static void run_route(const config *cfg, char **env, const char *name,
     snprintf(msg, sizeof msg, "'%s' not found", sel);
     *len = error_item(resp, MAX_RESPONSE, msg);
     snprintf(why, why_cap, "no route");
-    return;
+    return 0;
   }
   int in, out;
   pid_t pid = spawn_route(path, env, &in, &out);
   if (pid < 0) {
     snprintf(why, why_cap, "spawn: %s", strerror(errno));
     *len = error_item(resp, MAX_RESPONSE, "server error: cannot start route");
-    return;
+    return 0;
   }
   /* Small enough for the pipe's buffer: never blocks. A route that exits
    * without reading makes this EPIPE, which is fine. */
@@ -348,12 +383,13 @@ static void run_route(const config *cfg, char **env, const char *name,
     perror("gopherd: write to route");
   close(in);
 
-  outcome oc = collect(out, resp, len, deadline);
+  outcome oc = collect(out, pid, resp, len, deadline);
   close(out);
   int status = 0;
+  pid_t killed = 0;
   if (oc != RAN_OK || !reap(pid, &status, deadline)) {
     kill(-pid, SIGKILL); /* the whole group: the route and any children */
-    waitpid(pid, &status, 0);
+    killed = pid;
     if (oc == RAN_OK || oc == RAN_FAILED)
       oc = RAN_TIMEOUT;
   }
@@ -367,7 +403,7 @@ static void run_route(const config *cfg, char **env, const char *name,
              MAX_RESPONSE);
   } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     snprintf(why, why_cap, "ok");
-    return;
+    return 0;
   } else if (WIFEXITED(status)) {
     int code = WEXITSTATUS(status);
     bool trap = code >= 201 && code <= 209;
@@ -380,6 +416,7 @@ static void run_route(const config *cfg, char **env, const char *name,
              WTERMSIG(status));
   }
   *len = error_item(resp, MAX_RESPONSE, msg);
+  return killed;
 }
 
 /* ---- the workers --------------------------------------------------------*/
@@ -431,11 +468,13 @@ static int open_count(server *sv, int change) {
 }
 
 /* Answers one selector: runs its route within the time limit, then sends
- * the answer within a fresh one. */
-static void serve(const config *cfg, char **env, job *j, char *resp) {
+ * the answer within a fresh one. Returns the pid of a killed route still
+ * to be reaped, or 0 (see run_route). */
+static pid_t serve(const config *cfg, char **env, job *j, char *resp) {
   int64_t deadline = now_ms() + (int64_t)cfg->seconds * 1000;
   char name[MAX_ROUTE_NAME + 1], why[128];
   size_t len;
+  pid_t killed = 0;
   if (!j->ok) {
     len = error_item(resp, MAX_RESPONSE,
                      "bad request: expected a selector "
@@ -448,12 +487,14 @@ static void serve(const config *cfg, char **env, job *j, char *resp) {
     len = error_item(resp, MAX_RESPONSE, msg);
     snprintf(why, sizeof why, "no route");
   } else {
-    run_route(cfg, env, name, j->sel, resp, &len, why, sizeof why, deadline);
+    killed = run_route(cfg, env, name, j->sel, resp, &len, why, sizeof why,
+                       deadline);
   }
   /* Sending gets its own time limit: the route may have used all of it. */
   if (!send_all(j->fd, resp, len, now_ms() + (int64_t)cfg->seconds * 1000))
     snprintf(why + strlen(why), sizeof why - strlen(why), ", send failed");
   fprintf(stderr, "gopherd: \"%s\": %s, %zu bytes\n", j->sel, why, len);
+  return killed;
 }
 
 /* Ends a connection after the answer. Bytes the client sent beyond the
@@ -478,8 +519,10 @@ static void *worker(void *arg) {
   for (;;) {
     job j;
     pop_job(sv, &j);
-    serve(sv->cfg, sv->env, &j, resp);
+    pid_t killed = serve(sv->cfg, sv->env, &j, resp);
     hang_up(j.fd);
+    if (killed > 0)
+      waitpid(killed, NULL, 0);
     open_count(sv, -1);
     char byte = 0;
     if (write(sv->wake[1], &byte, 1) < 0 && errno != EAGAIN)
@@ -655,7 +698,7 @@ int main(int argc, char **argv) {
                 .jail = "public",
                 .host = "127.0.0.1",
                 .seconds = 5,
-                .workers = 16};
+                .workers = 32};
   long port = 7070;
   if (!parse_args(argc, argv, &cfg, &port))
     return usage();
