@@ -46,6 +46,10 @@ static bool resolver_form(const char *host, char *out, size_t size) {
     if (inet_pton(AF_INET6, lit, v6) != 1 ||
         !inet_ntop(AF_INET6, v6, text, sizeof text))
       return false;
+    /* A dual-stack socket connects an IPv4-mapped address to the IPv4
+     * host it maps, and the policy names it so. */
+    if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)v6))
+      return inet_ntop(AF_INET, v6 + 12, out, (socklen_t)size) != NULL;
     return snprintf(out, size, "[%s]", text) < (int)size;
   }
   if (inet_aton(host, &v4)) {

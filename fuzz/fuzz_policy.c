@@ -4,7 +4,8 @@
  * default deny; otherwise, as in daggercc, the default is allow exactly
  * when there is no allow rule). For any input:
  *   - dagger_policy_check answers OK or NOT_PERMITTED, and that answer is
- *     the documented one: denied when a deny rule names the URL or cannot
+ *     the documented one: denied when a deny rule names the URL (strictly
+ *     or in its loose HTTP form: dagger_policy_deny_match) or cannot
  *     decide (fail closed), else allowed when an allow rule names it or
  *     by default;
  *   - a rule that cannot decide (-1) is invalid or meets a URL that has no
@@ -13,7 +14,14 @@
  *     alike, and a URL and its normal form are decided alike by every rule
  *     (spelling never changes a verdict);
  *   - a prefix rule names only URLs of its own authority (host and port of
- *     the normal forms equal), so no rule for one host opens another.
+ *     the normal forms equal), so no rule for one host opens another;
+ *   - the policy and the jail agree on file URLs: when every file rule is
+ *     a scheme rule or a valid "file:///PATH" (no host, no query), a file
+ *     URL the jail would open (dagger_jail_path gives the path it opens)
+ *     is allowed exactly when that path lies under an allow rule's path
+ *     (or by default) and under no deny rule's path, component by
+ *     component: "//", "/./" or an escape never make the policy judge
+ *     another file than the one opened.
  *
  * Build and run by hand (fuzz/CMakeLists.txt and scripts/fuzz.sh do the
  * same), from the top of the source tree:
@@ -28,10 +36,12 @@
  * command line (libFuzzer and the sanitizers then report on a duplicate of
  * stderr, and so do this target's own failure messages). */
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "rt.h"
@@ -163,9 +173,15 @@ static void check_rule(const char *rule, const dagger_url *u, const char *un,
 }
 
 static bool expected(const input *in, const dagger_url *u) {
-  for (int i = 0; i < in->ndeny; i++)
-    if (dagger_policy_rule_match(in->deny[i], u) != 0)
+  for (int i = 0; i < in->ndeny; i++) {
+    int strict = dagger_policy_rule_match(in->deny[i], u),
+        loose = dagger_policy_deny_match(in->deny[i], u);
+    if (strict == 1 && loose != 1)
+      fail("deny rule %s names %.*s, its loose match says %d", in->deny[i],
+           (int)u->text.n, u->text.p, loose);
+    if (loose != 0)
       return false;
+  }
   for (int i = 0; i < in->nallow; i++)
     if (dagger_policy_rule_match(in->allow[i], u) == 1)
       return true;
@@ -185,6 +201,53 @@ static int verdict(const input *in, const dagger_url *u) {
   return v;
 }
 
+/* Does the file rule name the jail path rel ("a/b")? 1 yes, 0 no, -1 when
+ * the rule is not a plain path rule (the check is then skipped). */
+static int jail_names(const char *rule, const char *rel) {
+  if (dagger_policy_rule_check(rule) != DAGGER_OK)
+    return -1; /* an invalid deny rule refuses everything */
+  if (is_scheme_rule(rule))
+    return strncasecmp(rule, "file", 4) == 0 &&
+           (rule[4] == '\0' || rule[4] == ':');
+  dagger_url ru;
+  char path[NORM_MAX];
+  if (dagger_url_parse(rule, strlen(rule), &ru) != DAGGER_OK)
+    return -1;
+  if (strcmp(ru.scheme, "file") != 0)
+    return 0;
+  if (ru.authority.n || ru.has_query || ru.path.n == 0 ||
+      dagger_file_path_normalise(ru.path, path, sizeof path) < 0)
+    return -1;
+  const char *r = path + 1; /* "pub/secret" or "pub/" or "" (the root) */
+  size_t n = strlen(r);
+  if (n == 0 || r[n - 1] == '/')
+    return strncmp(rel, r, n) == 0;
+  return strncmp(rel, r, n) == 0 && (rel[n] == '\0' || rel[n] == '/');
+}
+
+/* The policy's verdict v on a file URL against the jail's view of it. */
+static void check_jail_agreement(const input *in, const dagger_url *u, int v) {
+  static char rel[PATH_MAX];
+  if (strcmp(u->scheme, "file") != 0 || u->authority.n ||
+      dagger_jail_path(u->path, rel, sizeof rel) < 0)
+    return; /* the jail opens nothing */
+  bool denied = false, allowed = in->default_allow;
+  for (int i = 0; i < in->nallow + in->ndeny; i++) {
+    bool deny = i >= in->nallow;
+    int m = jail_names(deny ? in->deny[i - in->nallow] : in->allow[i], rel);
+    if (m < 0)
+      return;
+    if (m && deny)
+      denied = true;
+    else if (m)
+      allowed = true;
+  }
+  if ((v == DAGGER_OK) != (allowed && !denied))
+    fail("policy %s %.*s, but the jail opens %s, which the rules %s",
+         v == DAGGER_OK ? "allowed" : "denied", (int)u->text.n, u->text.p, rel,
+         allowed && !denied ? "allow" : "deny");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static char text[DAGGER_URL_MAX * 4 + 1], un[NORM_MAX];
   if (size >= sizeof text)
@@ -202,6 +265,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (int i = 0; i < in.ndeny; i++)
     check_rule(in.deny[i], &u, un, ulen);
   int v = verdict(&in, &u);
+  check_jail_agreement(&in, &u, v);
   if (ulen < 0)
     return 0;
   dagger_url nu;

@@ -84,44 +84,68 @@ static int open_error(int e) {
   }
 }
 
-/* Appends one decoded component to out, applying the jail's rules. */
+/* Appends one component to out ("/a/b" so far), applying the jail's rules;
+ * *dir tells whether the path so far names a directory ("", ".", "/"). */
 static long add_component(const char *c, size_t n, char *out, size_t o,
-                          size_t size) {
-  if (n == 0 || (n == 1 && c[0] == '.'))
+                          size_t size, bool *dir) {
+  *dir = n == 0 || (n == 1 && c[0] == '.');
+  if (*dir)
     return (long)o; /* "a//b" and "a/./b" are "a/b", as in POSIX */
   if (n == 2 && c[0] == '.' && c[1] == '.')
     return -DAGGER_NOT_PERMITTED;
-  if (o + (o > 0) + n + 1 > size)
+  if (o + 1 + n + 2 > size) /* room for a trailing '/' and the NUL */
     return -DAGGER_BAD_URL_INPUT;
-  if (o > 0)
-    out[o++] = '/';
+  out[o++] = '/';
   memcpy(out + o, c, n);
   out[o + n] = '\0';
   return (long)(o + n);
 }
 
-long dagger_jail_path(dagger_str path, char *out, size_t size) {
+long dagger_jail_normalise(const char *path, size_t n, char *out, size_t size) {
+  if (memchr(path, '\0', n) || size < 2)
+    return -DAGGER_BAD_URL_INPUT;
+  long o = 0;
+  bool dir = true;
+  const char *p = path, *end = path + n;
+  while (p < end) {
+    const char *slash = memchr(p, '/', (size_t)(end - p));
+    const char *stop = slash ? slash : end;
+    o = add_component(p, (size_t)(stop - p), out, (size_t)o, size, &dir);
+    if (o < 0)
+      return o;
+    if (slash && stop + 1 == end)
+      dir = true; /* "a/" */
+    p = stop + 1;
+  }
+  if (dir)
+    out[o++] = '/';
+  out[o] = '\0';
+  return o;
+}
+
+long dagger_file_path_normalise(dagger_str path, char *out, size_t size) {
   char decoded[PATH_MAX];
   long n = dagger_pct_decode(path, decoded, sizeof decoded);
   if (n < 0)
     return n;
   /* A raw NUL would cut the path short of what was checked (url.c refuses
    * one, but this function is also called on its own). */
-  if (n == 0 || decoded[0] != '/' || memchr(decoded, '\0', (size_t)n))
+  if (n == 0 || decoded[0] != '/')
     return -DAGGER_BAD_URL_INPUT;
-  if (decoded[n - 1] == '/')
+  return dagger_jail_normalise(decoded, (size_t)n, out, size);
+}
+
+long dagger_jail_path(dagger_str path, char *out, size_t size) {
+  char norm[PATH_MAX + 2];
+  long n = dagger_file_path_normalise(path, norm, sizeof norm);
+  if (n < 0)
+    return n;
+  if (norm[n - 1] == '/')
     return -DAGGER_UNSUPPORTED; /* names a directory (or the root) */
-  long o = 0;
-  const char *p = decoded + 1, *end = decoded + n;
-  while (p < end) {
-    const char *slash = memchr(p, '/', (size_t)(end - p));
-    const char *stop = slash ? slash : end;
-    o = add_component(p, (size_t)(stop - p), out, (size_t)o, size);
-    if (o < 0)
-      return o;
-    p = stop + 1;
-  }
-  return o > 0 ? o : -DAGGER_UNSUPPORTED; /* "/." is the root */
+  if ((size_t)n > size)
+    return -DAGGER_BAD_URL_INPUT;
+  memcpy(out, norm + 1, (size_t)n); /* without the leading '/' */
+  return n - 1;
 }
 
 /* openat2 below jail_fd; returns a descriptor or -errno. */

@@ -184,6 +184,7 @@ int dagger_http_parse_request(const uint8_t *msg, size_t len,
 #ifdef DAGGER_HAVE_CURL
 #include <curl/curl.h>
 #include <dlfcn.h>
+#include <sys/socket.h>
 
 /* libcurl is loaded on the first http(s) open instead of being linked:
  * linking it makes every program load some 34 shared libraries at start-up
@@ -284,6 +285,7 @@ typedef struct http_stream {
   bool paused;
   bool finished; /* libcurl is done with the transfer */
   bool moved;    /* some byte went out or came in during this drive */
+  bool denied;   /* the policy refused an address libcurl was to connect to */
   curl_off_t sent;
   double idle;  /* seconds spent waiting without a byte moving */
   long timeout; /* DAGGER_HTTP_TIMEOUT */
@@ -420,7 +422,8 @@ static int drive(http_stream *s) {
   while ((msg = lc.multi_info_read(s->multi, &left)) != NULL)
     if (msg->msg == CURLMSG_DONE) {
       s->finished = true;
-      s->error = map_curl_error(msg->data.result);
+      s->error =
+          s->denied ? -DAGGER_NOT_PERMITTED : map_curl_error(msg->data.result);
     }
   if (s->finished || s->moved) {
     s->idle = 0;
@@ -608,6 +611,23 @@ static int set_method(http_stream *s, const dagger_http_request *r) {
   return rc == CURLE_OK ? 0 : -DAGGER_IO;
 }
 
+/* Every address libcurl is about to connect to passes the policy first:
+ * a rule that names an address holds however the URL spelt it ("localhost",
+ * "0", a DNS name that rebinds). A refused address gets no socket, so no
+ * connection is ever made; libcurl then tries the next address or fails,
+ * and the exchange answers -NOT_PERMITTED. */
+static curl_socket_t on_open_socket(void *ud, curlsocktype purpose,
+                                    struct curl_sockaddr *a) {
+  http_stream *s = ud;
+  if (purpose != CURLSOCKTYPE_IPCXN ||
+      dagger_policy_check_connect(s->rt, s->url.scheme, &a->addr, a->addrlen,
+                                  s->target) != DAGGER_OK) {
+    s->denied = true;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static int setup_easy(http_stream *s, const dagger_http_request *r) {
   CURL *e = s->easy = lc.easy_init();
   s->multi = lc.multi_init();
@@ -633,6 +653,8 @@ static int setup_easy(http_stream *s, const dagger_http_request *r) {
   rc |= lc.easy_setopt(e, CURLOPT_HEADERDATA, s);
   rc |= lc.easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
   rc |= lc.easy_setopt(e, CURLOPT_WRITEDATA, s);
+  rc |= lc.easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+  rc |= lc.easy_setopt(e, CURLOPT_OPENSOCKETDATA, s);
   if (rc != CURLE_OK)
     return -DAGGER_IO;
   int err = set_method(s, r);

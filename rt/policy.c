@@ -217,6 +217,13 @@ static void put_ipv6(out_buf *o, dagger_str lit) {
     o->bad = true; /* includes zone identifiers: "%25eth0" */
     return;
   }
+  /* An IPv4-mapped address reaches the IPv4 host it maps (a dual-stack
+   * socket connects to it): "[::ffff:7f00:1]" is 127.0.0.1. */
+  if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)addr)) {
+    inet_ntop(AF_INET, addr + 12, text, sizeof text);
+    puts_(o, text);
+    return;
+  }
   puts_(o, "[");
   puts_(o, text);
   puts_(o, "]");
@@ -276,24 +283,99 @@ static void put_authority(out_buf *o, dagger_str a, const char *scheme) {
   put_port(o, port, scheme);
 }
 
+/* A file path in the jail's own normal form (dagger_file_path_normalise),
+ * every byte but '/' and the unreserved ones escaped: the policy judges the
+ * path the jail opens, "//secret" and "/./secret" included. */
+static void put_file_path(out_buf *o, dagger_str path) {
+  char norm[DAGGER_URL_MAX + 2];
+  long n = path.n ? dagger_file_path_normalise(path, norm, sizeof norm) : 0;
+  if (n < 0) {
+    o->bad = true; /* "..", a bad escape: the jail refuses it too */
+    return;
+  }
+  for (long i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)norm[i];
+    char enc[3] = {'%', "0123456789ABCDEF"[c >> 4], "0123456789ABCDEF"[c & 15]};
+    if (c == '/' || unreserved(c))
+      put(o, &norm[i], 1);
+    else
+      put(o, enc, 3);
+  }
+}
+
+/* fd://0, fd://1 and fd://2 are the streams stdin://, stdout:// and
+ * stderr:// by another name: the name of the stream a URL opens, or NULL. */
+static const char *stream_alias(const dagger_url *url) {
+  static const char *const names[] = {"stdin", "stdout", "stderr"};
+  if (strcmp(url->scheme, "fd") != 0 || url->authority.n != 1 || url->path.n ||
+      url->has_query || url->authority.p[0] < '0' || url->authority.p[0] > '2')
+    return NULL;
+  return names[url->authority.p[0] - '0'];
+}
+
+static const char *scheme_of(const dagger_url *url) {
+  const char *alias = stream_alias(url);
+  return alias ? alias : url->scheme;
+}
+
 long dagger_policy_normalise(const dagger_url *url, char *out, size_t size) {
   out_buf o = {out, 0, size, size == 0};
   if (size)
     out[0] = '\0';
+  if (stream_alias(url)) { /* "fd://2" is "stderr://" */
+    puts_(&o, stream_alias(url));
+    puts_(&o, "://");
+    return o.bad ? -1 : (long)o.n;
+  }
   puts_(&o, url->scheme);
   puts_(&o, "://");
   put_authority(&o, url->authority, url->scheme);
   size_t path_at = o.n;
-  if (url->path.n == 0 && default_port(url->scheme))
-    puts_(&o, "/"); /* "http://h" is "http://h/" */
-  put_escaped(&o, url->path, true);
-  if (!o.bad)
-    remove_dot_segments(&o, path_at);
+  if (strcmp(url->scheme, "file") == 0) {
+    put_file_path(&o, url->path);
+  } else {
+    if (url->path.n == 0 && default_port(url->scheme))
+      puts_(&o, "/"); /* "http://h" is "http://h/" */
+    put_escaped(&o, url->path, true);
+    if (!o.bad)
+      remove_dot_segments(&o, path_at);
+  }
   if (url->has_query) {
     puts_(&o, "?");
     put_escaped(&o, url->query, false);
   }
   return o.bad ? -1 : (long)o.n;
+}
+
+/* The spelling of an HTTP normal form that servers which merge slashes or
+ * drop ";parameters" from segments (Tomcat, many routers) act on:
+ * "/a//b;x=1/../c" is "/c". Deny rules are matched on it as well, in
+ * place on norm (n bytes, NUL-terminated); returns the new length. */
+static size_t loosen(char *norm, size_t n) {
+  char *path = strstr(norm, "://");
+  path = path ? path + 3 + strcspn(path + 3, "/?") : norm + n;
+  char *end = path + strcspn(path, "?"), *w = path;
+  bool param = false;
+  for (char *r = path; r < end; r++) {
+    if (*r == '/')
+      param = false;
+    else if (*r == ';')
+      param = true;
+    if (param || (*r == '/' && w > path && w[-1] == '/'))
+      continue;
+    *w++ = *r;
+  }
+  size_t rest = (size_t)(norm + n - end);
+  memmove(w, end, rest + 1);
+  out_buf o = {norm, (size_t)(w - norm) + rest, n + 1, false};
+  char *q = strchr(path, '?');
+  if (q) /* dot segments of the path only: move the query aside */
+    o.n = (size_t)(q - norm);
+  char query[NORM_MAX];
+  snprintf(query, sizeof query, "%s", q ? q : "");
+  remove_dot_segments(&o, (size_t)(path - norm));
+  put(&o, query, strlen(query));
+  return o.n;
 }
 
 /* "https", "https:" or "https://": the scheme (lower-cased) into out. */
@@ -326,10 +408,27 @@ static bool prefix_matches(const char *r, size_t rn, const char *u, size_t un) {
   return next == '/' || next == '?';
 }
 
-int dagger_policy_rule_match(const char *rule, const dagger_url *url) {
+/* Does the scheme rule name the URL? A stream and its fd:// alias are one
+ * stream: "stderr" names "fd://2", and "fd" names stdin://, stdout:// and
+ * stderr://. */
+static bool scheme_names(const char *scheme, const dagger_url *url) {
+  if (strcmp(scheme, url->scheme) == 0 || strcmp(scheme, scheme_of(url)) == 0)
+    return true;
+  return strcmp(scheme, "fd") == 0 && (strcmp(url->scheme, "stdin") == 0 ||
+                                       strcmp(url->scheme, "stdout") == 0 ||
+                                       strcmp(url->scheme, "stderr") == 0);
+}
+
+static bool is_http(const char *scheme) {
+  return strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0;
+}
+
+/* dagger_policy_rule_match, and when loose, also on the loosened forms of
+ * an HTTP rule and URL (see loosen). */
+static int rule_match(const char *rule, const dagger_url *url, bool loose) {
   char scheme[32];
   if (scheme_rule(rule, scheme, sizeof scheme))
-    return strcmp(scheme, url->scheme) == 0;
+    return scheme_names(scheme, url);
   dagger_url ru;
   char rn[NORM_MAX], un[NORM_MAX];
   long rlen = -1;
@@ -337,12 +436,28 @@ int dagger_policy_rule_match(const char *rule, const dagger_url *url) {
     rlen = dagger_policy_normalise(&ru, rn, sizeof rn);
   if (rlen <= 0)
     return -1;
-  if (strcmp(ru.scheme, url->scheme) != 0)
+  if (scheme_rule(rn, scheme, sizeof scheme)) /* "fd://:" is "fd://" */
+    return scheme_names(scheme, url);
+  if (strcmp(scheme_of(&ru), scheme_of(url)) != 0)
     return 0;
   long ulen = dagger_policy_normalise(url, un, sizeof un);
   if (ulen < 0)
     return -1;
-  return prefix_matches(rn, (size_t)rlen, un, (size_t)ulen);
+  if (prefix_matches(rn, (size_t)rlen, un, (size_t)ulen))
+    return 1;
+  if (!loose || !is_http(url->scheme))
+    return 0;
+  rlen = (long)loosen(rn, (size_t)rlen);
+  ulen = (long)loosen(un, (size_t)ulen);
+  return rlen > 0 && prefix_matches(rn, (size_t)rlen, un, (size_t)ulen);
+}
+
+int dagger_policy_rule_match(const char *rule, const dagger_url *url) {
+  return rule_match(rule, url, false);
+}
+
+int dagger_policy_deny_match(const char *rule, const dagger_url *url) {
+  return rule_match(rule, url, true);
 }
 
 int dagger_policy_rule_check(const char *rule) {
@@ -356,24 +471,69 @@ int dagger_policy_rule_check(const char *rule) {
   return DAGGER_OK;
 }
 
-/* For deny rules an undecidable match (-1) counts as a match: fail closed. */
-static bool any_matches(const char *const *rules, const dagger_url *url,
-                        bool undecided_matches) {
-  for (; rules && *rules; rules++) {
-    int m = dagger_policy_rule_match(*rules, url);
-    if (m == 1 || (m < 0 && undecided_matches))
-      return true;
-  }
+static bool denied(const dagger_rt *rt, const dagger_url *url) {
+  for (const char *const *r = rt->deny; r && *r; r++)
+    if (dagger_policy_deny_match(*r, url) != 0)
+      return true; /* -1, undecidable, counts as a match: fail closed */
   return false;
 }
 
+static bool allowed(const dagger_rt *rt, const dagger_url *url) {
+  for (const char *const *r = rt->allow; r && *r; r++)
+    if (dagger_policy_rule_match(*r, url) == 1)
+      return true;
+  return rt->default_allow;
+}
+
 int dagger_policy_check(const dagger_rt *rt, const dagger_url *url) {
-  bool ok = !any_matches(rt->deny, url, true) &&
-            (any_matches(rt->allow, url, false) || rt->default_allow);
-  if (ok)
+  if (!denied(rt, url) && allowed(rt, url))
     return DAGGER_OK;
   int n = url->text.n > 200 ? 200 : (int)url->text.n;
   dagger_rt_diag(rt, "policy: denied open of %.*s%s", n, url->text.p,
                  url->text.n > 200 ? "..." : "");
+  return DAGGER_NOT_PERMITTED;
+}
+
+/* The address a socket connects to, as a URL authority: IPv4-mapped
+ * addresses as the IPv4 address, and the unspecified addresses (0.0.0.0,
+ * "::"), which connect to this host, as its loopback address. */
+static bool address_text(const struct sockaddr *sa, size_t len, char *out,
+                         size_t size) {
+  char ip[INET6_ADDRSTRLEN];
+  unsigned port;
+  if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+    struct sockaddr_in a;
+    memcpy(&a, sa, sizeof a);
+    if (a.sin_addr.s_addr == htonl(INADDR_ANY))
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    inet_ntop(AF_INET, &a.sin_addr, ip, sizeof ip);
+    port = ntohs(a.sin_port);
+  } else if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+    struct sockaddr_in6 a;
+    memcpy(&a, sa, sizeof a);
+    if (IN6_IS_ADDR_UNSPECIFIED(&a.sin6_addr))
+      a.sin6_addr = in6addr_loopback;
+    ip[0] = '[';
+    inet_ntop(AF_INET6, &a.sin6_addr, ip + 1, sizeof ip - 2);
+    strcat(ip, "]"); /* the normal form turns a mapped one into IPv4 */
+    port = ntohs(a.sin6_port);
+  } else {
+    return false;
+  }
+  return snprintf(out, size, "%s:%u", ip, port) < (int)size;
+}
+
+int dagger_policy_check_connect(const dagger_rt *rt, const char *scheme,
+                                const struct sockaddr *sa, size_t len,
+                                const char *target) {
+  char addr[INET6_ADDRSTRLEN + 16] = "?", text[DAGGER_URL_MAX + 64];
+  dagger_url u;
+  bool ok = address_text(sa, len, addr, sizeof addr);
+  int n = snprintf(text, sizeof text, "%s://%s%s", scheme, addr, target);
+  ok = ok && n > 0 && (size_t)n < sizeof text &&
+       dagger_url_parse(text, (size_t)n, &u) == DAGGER_OK && !denied(rt, &u);
+  if (ok)
+    return DAGGER_OK;
+  dagger_rt_diag(rt, "policy: denied connection to %s for %.200s", addr, text);
   return DAGGER_NOT_PERMITTED;
 }

@@ -145,10 +145,23 @@ typedef enum dagger_resolver {
 } dagger_resolver;
 /* Process-wide choice, for tests and fuzzers (the default is AUTO). */
 void dagger_file_set_resolver(dagger_resolver how);
-/* Percent-decodes a file URL path and rewrites it relative to the jail:
- * "/a/./b" -> "a/b". Returns the length, or a negated error: ".." anywhere
- * -> NOT_PERMITTED; the jail root or a trailing '/' (a directory) ->
- * UNSUPPORTED; a bad escape, %00 or an over-long path -> BAD_URL_INPUT. */
+/* The one normalisation of a path inside the jail, shared by the jail and
+ * the policy (so that the policy decides on the very path the jail opens):
+ * path (n bytes, already decoded, relative to the jail root whether or not
+ * it starts with '/') becomes "/a/b": empty and "." components dropped
+ * ("a//b", "/./a" are "/a/b", "/a"), a trailing '/' kept when the path
+ * names a directory (it ends in '/', "/." or is empty: "/" is the root).
+ * Returns the length written to out (NUL-terminated), or a negated error:
+ * a ".." component -> NOT_PERMITTED (a jail path only goes down); a NUL in
+ * the path or no room -> BAD_URL_INPUT. */
+long dagger_jail_normalise(const char *path, size_t n, char *out, size_t size);
+/* The same for a file URL's path: percent-decoded first (an escape means
+ * what its decoded byte means, "%2F" is a '/'), which must then start with
+ * '/'. A bad escape, %00 or an over-long path -> BAD_URL_INPUT. */
+long dagger_file_path_normalise(dagger_str path, char *out, size_t size);
+/* dagger_file_path_normalise made relative to the jail for opening:
+ * "/a/./b" -> "a/b". Returns the length, or a negated error as above; the
+ * root or a directory path -> UNSUPPORTED. */
 long dagger_jail_path(dagger_str path, char *out, size_t size);
 /* Opens `rel` (from dagger_jail_path) below the directory jail_fd with
  * open(2) flags; symbolic links anywhere are refused. Returns a host
@@ -189,8 +202,22 @@ long dagger_policy_normalise(const dagger_url *url, char *out, size_t size);
  * or the URL has no normal form and a prefix rule of its scheme cannot be
  * decided. */
 int dagger_policy_rule_match(const char *rule, const dagger_url *url);
+/* dagger_policy_rule_match as deny rules are matched: an http(s) rule also
+ * names the URLs whose path, with slashes merged and ";parameters" dropped
+ * from its segments, it names ("/admin" names "//admin" and "/admin;x"). */
+int dagger_policy_deny_match(const char *rule, const dagger_url *url);
 /* DAGGER_OK when `rule` is a valid rule, else DAGGER_BAD_URL (for the
  * driver, to reject a bad --allow/--deny at compile time). */
 int dagger_policy_rule_check(const char *rule);
+/* The check of an address about to be connected to, whatever name led
+ * there (http.c calls it from libcurl's socket callback): the URL
+ * "scheme://ADDRESS:PORT" + target (the request target, "/...") is
+ * matched against the deny rules, so that a rule naming an address holds
+ * for "localhost", "0.0.0.0", "[::ffff:127.0.0.1]" or a DNS name bound to
+ * it. DAGGER_OK or DAGGER_NOT_PERMITTED (after one line on stderr). */
+struct sockaddr;
+int dagger_policy_check_connect(const dagger_rt *rt, const char *scheme,
+                                const struct sockaddr *sa, size_t len,
+                                const char *target);
 
 #endif

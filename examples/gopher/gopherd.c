@@ -1,35 +1,52 @@
 /* gopherd: a Gopher server (RFC 1436) whose every route is a program that
  * daggercc compiled from WebAssembly.
  *
- *   gopherd [-t SECONDS] [-R ROUTES] [-J JAIL] [-H HOST] [PORT]
- *   (defaults: -t 5 -R bin -J public -H 127.0.0.1 7070)
+ *   gopherd [-t SECONDS] [-r SECONDS] [-w WORKERS] [-R ROUTES] [-J JAIL]
+ *           [-H HOST] [PORT]
+ *   (defaults: -t 5 -r the -t value -w 32 -R bin -J public -H 127.0.0.1 7070)
  *
- * Listens on 127.0.0.1:PORT (default 7070; 0 picks a free port) and serves
- * one request at a time. A request is a selector line ending in CRLF (at
- * most MAX_SELECTOR bytes). Its first path segment names the route: "" and
- * "/" are ROUTES/index, "/NAME" and "/NAME/..." are ROUTES/NAME, where NAME
- * is letters, digits, '-' and '_'. The route runs as a child process
- * (posix_spawn, no shell, in a process group of its own, DAGGER_ROOT=JAIL)
- * with the selector line and then "HOST<TAB>PORT" on its stdin, so that it
- * can write menu items that point back here; what it writes on stdout is
- * the response, sent only when it exits with status 0. A route that fails
- * (a trap exits 201..209), runs past SECONDS (default 5: the whole process
- * group is killed), or writes more than MAX_RESPONSE bytes gets the client
- * a Gopher error item ("3...") instead, and the server goes on serving.
- * The route's stderr (a trap's report) goes to the server's stderr, with a
- * log line per request. -H names the host that the routes' menus point
- * to; the server itself listens on loopback only.
+ * Listens on 127.0.0.1:PORT (default 7070; 0 picks a free port). A request
+ * is a selector line ending in CRLF (at most MAX_SELECTOR bytes). Its first
+ * path segment names the route: "" and "/" are ROUTES/index, "/NAME" and
+ * "/NAME/..." are ROUTES/NAME, where NAME is letters, digits, '-' and '_'.
+ * The route runs as a child process (posix_spawn, no shell, in a process
+ * group of its own, DAGGER_ROOT=JAIL) with the selector line and then
+ * "HOST<TAB>PORT" on its stdin, so that it can write menu items that point
+ * back here; what it writes on stdout is the response, sent only when it
+ * exits with status 0. A route that fails (a trap exits 201..209), runs
+ * past SECONDS (-t, default 5: the whole process group is killed), or
+ * writes more than MAX_RESPONSE bytes gets the client a Gopher error item
+ * ("3...") instead, and the server goes on serving. The route's stderr (a
+ * trap's report) goes to the server's stderr, with a log line per request.
+ * -H names the host that the routes' menus point to; the server itself
+ * listens on loopback only.
  *
- * Every wait is bounded by the same deadline: reading the selector,
- * running the route, sending the response to a client that does not read.
+ * Connections are served concurrently, so that one slow or hostile client
+ * never delays the others:
+ *   - the main thread accepts connections and reads their selector lines,
+ *     all of them at once with poll(2); a client gets -r seconds to send
+ *     its line (an idle connection costs a descriptor, no worker), and at
+ *     most MAX_CONNS connections are open at a time (beyond that, new ones
+ *     wait in the listen backlog);
+ *   - a complete selector goes to a queue served by -w worker threads
+ *     (default 32), each running one route at a time under its own -t
+ *     deadline and then sending the answer under a fresh -t deadline. So at
+ *     most -w routes run at once; a route that loops holds one worker for
+ *     -t seconds, and the others go on. A route that has used DEMOTE_CPU_MS
+ *     of CPU time runs on at nice 19, so that it takes next to no CPU
+ *     time that short routes want.
+ * Every descriptor is opened close-on-exec (accept4, pipe2), so a route never
+ * inherits another client's socket or another route's pipe: either would
+ * hold that exchange open until the route ends.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* accept4, pipe2 */
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -37,6 +54,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -48,12 +66,18 @@ extern char **environ;
 #define MAX_SELECTOR 1024
 #define MAX_RESPONSE (1 << 20)
 #define MAX_ROUTE_NAME 64
+#define MAX_CONNS 256    /* connections open at once */
+#define MAX_WORKERS 256  /* the most -w allows */
+#define DEMOTE_CPU_MS 50 /* a route that used more CPU yields it */
+#define CHECK_MS 20      /* how often a running route's CPU time is read */
 
 typedef struct config {
   const char *routes; /* directory of compiled routes */
   const char *jail;   /* DAGGER_ROOT of the routes */
   const char *host;   /* host name that menus advertise */
-  int seconds;        /* per-request time limit */
+  int seconds;        /* per-route time limit */
+  int read_seconds;   /* time a client has to send its selector */
+  int workers;        /* routes that may run at once */
   unsigned port;      /* the port actually bound */
 } config;
 
@@ -75,16 +99,6 @@ static int left_ms(int64_t deadline) {
 }
 
 /* ---- descriptors ---------------------------------------------------------*/
-
-static int set_cloexec(int fd) {
-  int flags = fcntl(fd, F_GETFD);
-  return flags < 0 ? -1 : fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-}
-
-static int set_nonblock(int fd) {
-  int flags = fcntl(fd, F_GETFL);
-  return flags < 0 ? -1 : fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-}
 
 /* Waits until fd is ready for events or the deadline passes: 1 ready, 0
  * timed out, -1 error. */
@@ -122,31 +136,44 @@ static bool send_all(int fd, const char *buf, size_t len, int64_t deadline) {
 
 /* ---- the request ---------------------------------------------------------*/
 
-/* Reads the selector line (without its CRLF) into sel. Returns its length,
- * or -1 when the client sends no complete, acceptable line in time. */
-static long read_selector(int fd, char *sel, int64_t deadline) {
-  size_t n = 0;
-  for (;;) {
-    if (wait_fd(fd, POLLIN, deadline) <= 0)
+/* A connection whose selector line is being read (by the main thread). */
+typedef struct conn {
+  int fd;
+  int64_t deadline; /* for the whole selector line */
+  size_t n;         /* bytes in sel */
+  char sel[MAX_SELECTOR + 3];
+} conn;
+
+/* Checks a complete line in c->sel (up to nl) and cuts it there: its
+ * length without CRLF, or -1 when it is not acceptable. */
+static long finish_line(conn *c, char *nl) {
+  size_t len = (size_t)(nl - c->sel);
+  if (len && c->sel[len - 1] == '\r')
+    len--;
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)c->sel[i] < 0x20 && c->sel[i] != '\t')
       return -1;
-    ssize_t got = read(fd, sel + n, MAX_SELECTOR + 2 - n);
-    if (got < 0 && (errno == EINTR || errno == EAGAIN))
+  c->sel[len] = '\0';
+  return len <= MAX_SELECTOR ? (long)len : -1;
+}
+
+/* Reads what the client has sent so far: 1 when the selector line is
+ * complete (in c->sel, without its CRLF), 0 when more must come, -1 when
+ * the client sent no acceptable line (or hung up). Never blocks. */
+static int read_step(conn *c) {
+  for (;;) {
+    ssize_t got = read(c->fd, c->sel + c->n, MAX_SELECTOR + 2 - c->n);
+    if (got < 0 && errno == EINTR)
       continue;
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return 0;
     if (got <= 0)
       return -1;
-    n += (size_t)got;
-    char *nl = memchr(sel, '\n', n);
-    if (nl) {
-      size_t len = (size_t)(nl - sel);
-      if (len && sel[len - 1] == '\r')
-        len--;
-      for (size_t i = 0; i < len; i++)
-        if ((unsigned char)sel[i] < 0x20 && sel[i] != '\t')
-          return -1;
-      sel[len] = '\0';
-      return len <= MAX_SELECTOR ? (long)len : -1;
-    }
-    if (n >= MAX_SELECTOR + 2)
+    c->n += (size_t)got;
+    char *nl = memchr(c->sel, '\n', c->n);
+    if (nl)
+      return finish_line(c, nl) < 0 ? -1 : 1;
+    if (c->n >= MAX_SELECTOR + 2)
       return -1;
   }
 }
@@ -209,14 +236,14 @@ static char **route_env(const char *jail) {
  * ends. Returns the child's pid, or -1. */
 static pid_t spawn_route(const char *path, char **env, int *in, int *out) {
   int pin[2], pout[2];
-  if (pipe(pin) != 0)
+  /* Close-on-exec from the start: another worker's spawn must not inherit
+   * these (the route would then hold this one's pipes open). */
+  if (pipe2(pin, O_CLOEXEC) != 0)
     return -1;
-  if (pipe(pout) != 0) {
+  if (pipe2(pout, O_CLOEXEC) != 0) {
     close(pin[0]), close(pin[1]);
     return -1;
   }
-  set_cloexec(pin[1]);
-  set_cloexec(pout[0]);
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t attr;
   sigset_t dflt;
@@ -249,12 +276,35 @@ static pid_t spawn_route(const char *path, char **env, int *in, int *out) {
   return pid;
 }
 
+/* CPU time a process has used, in milliseconds (-1 when unknown). */
+static int64_t cpu_ms(pid_t pid) {
+  clockid_t clock;
+  struct timespec t;
+  if (clock_getcpuclockid(pid, &clock) != 0 || clock_gettime(clock, &t) != 0)
+    return -1;
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 /* Reads the route's stdout into resp until end of file, the deadline or
- * MAX_RESPONSE bytes. */
-static outcome collect(int fd, char *resp, size_t *len, int64_t deadline) {
+ * MAX_RESPONSE bytes. A route that has used DEMOTE_CPU_MS of CPU time is
+ * CPU-bound (a short route uses a few ms): it gets the lowest priority
+ * (nice 19, its whole process group), so that routes which loop until
+ * their time limit take next to no CPU time from the short ones beside
+ * them. (Not SCHED_IDLE: under a steady load that would starve the route,
+ * even on its way out after the kill at its limit.) */
+static outcome collect(int fd, pid_t pid, char *resp, size_t *len,
+                       int64_t deadline) {
+  bool demoted = false;
   *len = 0;
   for (;;) {
-    int r = wait_fd(fd, POLLIN, deadline);
+    int64_t slice = now_ms() + CHECK_MS;
+    bool early = !demoted && slice < deadline;
+    int r = wait_fd(fd, POLLIN, early ? slice : deadline);
+    if (r == 0 && early) {
+      if (cpu_ms(pid) >= DEMOTE_CPU_MS)
+        demoted = setpriority(PRIO_PGRP, (id_t)pid, 19) == 0;
+      continue;
+    }
     if (r == 0)
       return RAN_TIMEOUT;
     if (r < 0)
@@ -280,8 +330,11 @@ static outcome collect(int fd, char *resp, size_t *len, int64_t deadline) {
   }
 }
 
-/* Waits for the child until the deadline; 1 reaped (*status set), 0 not. */
+/* Waits for the child until the deadline; 1 reaped (*status set), 0 not.
+ * A route that closed its stdout is usually exiting: the pauses start
+ * short (0.1 ms) and grow to 10 ms. */
 static int reap(pid_t pid, int *status, int64_t deadline) {
+  long pause_ns = 100 * 1000;
   for (;;) {
     pid_t r = waitpid(pid, status, WNOHANG);
     if (r == pid)
@@ -290,32 +343,36 @@ static int reap(pid_t pid, int *status, int64_t deadline) {
       return 1; /* not our child any more: nothing to wait for */
     if (now_ms() >= deadline)
       return 0;
-    struct timespec pause = {0, 10 * 1000 * 1000};
+    struct timespec pause = {0, pause_ns};
     nanosleep(&pause, NULL);
+    pause_ns =
+        pause_ns * 2 > 10 * 1000 * 1000 ? 10 * 1000 * 1000 : pause_ns * 2;
   }
 }
 
 /* Runs ROUTES/name for the selector; the response or an error item ends up
  * in resp (MAX_RESPONSE bytes), its length in *len. why gets a word for
- * the log. */
-static void run_route(const config *cfg, char **env, const char *name,
-                      const char *sel, char *resp, size_t *len, char *why,
-                      size_t why_cap, int64_t deadline) {
-  char path[4096], msg[600];
+ * the log. Returns the pid of a route killed and not yet reaped (or 0):
+ * the caller answers and hangs up first and reaps it then, since a killed
+ * route at nice 19 on a busy machine may take a while to die. */
+static pid_t run_route(const config *cfg, char **env, const char *name,
+                       const char *sel, char *resp, size_t *len, char *why,
+                       size_t why_cap, int64_t deadline) {
+  char path[4096], msg[MAX_SELECTOR + 64];
   struct stat st;
   snprintf(path, sizeof path, "%s/%s", cfg->routes, name);
   if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || access(path, X_OK)) {
     snprintf(msg, sizeof msg, "'%s' not found", sel);
     *len = error_item(resp, MAX_RESPONSE, msg);
     snprintf(why, why_cap, "no route");
-    return;
+    return 0;
   }
   int in, out;
   pid_t pid = spawn_route(path, env, &in, &out);
   if (pid < 0) {
     snprintf(why, why_cap, "spawn: %s", strerror(errno));
     *len = error_item(resp, MAX_RESPONSE, "server error: cannot start route");
-    return;
+    return 0;
   }
   /* Small enough for the pipe's buffer: never blocks. A route that exits
    * without reading makes this EPIPE, which is fine. */
@@ -326,12 +383,13 @@ static void run_route(const config *cfg, char **env, const char *name,
     perror("gopherd: write to route");
   close(in);
 
-  outcome oc = collect(out, resp, len, deadline);
+  outcome oc = collect(out, pid, resp, len, deadline);
   close(out);
   int status = 0;
+  pid_t killed = 0;
   if (oc != RAN_OK || !reap(pid, &status, deadline)) {
     kill(-pid, SIGKILL); /* the whole group: the route and any children */
-    waitpid(pid, &status, 0);
+    killed = pid;
     if (oc == RAN_OK || oc == RAN_FAILED)
       oc = RAN_TIMEOUT;
   }
@@ -345,7 +403,7 @@ static void run_route(const config *cfg, char **env, const char *name,
              MAX_RESPONSE);
   } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     snprintf(why, why_cap, "ok");
-    return;
+    return 0;
   } else if (WIFEXITED(status)) {
     int code = WEXITSTATUS(status);
     bool trap = code >= 201 && code <= 209;
@@ -358,33 +416,85 @@ static void run_route(const config *cfg, char **env, const char *name,
              WTERMSIG(status));
   }
   *len = error_item(resp, MAX_RESPONSE, msg);
+  return killed;
 }
 
-/* Serves one connection, start to end, within the time limit. */
-static void serve(const config *cfg, char **env, int fd, char *resp) {
+/* ---- the workers --------------------------------------------------------*/
+
+/* A connection whose selector has been read (or has failed to come). */
+typedef struct job {
+  int fd;
+  bool ok; /* sel holds the selector; else the client sent none in time */
+  char sel[MAX_SELECTOR + 3];
+} job;
+
+/* What the main thread and the workers share. open counts the connections
+ * accepted and not yet closed; the queue never holds more than that, so
+ * it never fills. A worker that closes one writes a byte to wake, so that a
+ * main thread waiting at MAX_CONNS accepts again. */
+typedef struct server {
+  const config *cfg;
+  char **env;
+  pthread_mutex_t lock;
+  pthread_cond_t ready;
+  job queue[MAX_CONNS];
+  int head, queued, open;
+  int wake[2];
+} server;
+
+static void push_job(server *sv, const job *j) {
+  pthread_mutex_lock(&sv->lock);
+  sv->queue[(sv->head + sv->queued) % MAX_CONNS] = *j;
+  sv->queued++;
+  pthread_cond_signal(&sv->ready);
+  pthread_mutex_unlock(&sv->lock);
+}
+
+static void pop_job(server *sv, job *j) {
+  pthread_mutex_lock(&sv->lock);
+  while (sv->queued == 0)
+    pthread_cond_wait(&sv->ready, &sv->lock);
+  *j = sv->queue[sv->head];
+  sv->head = (sv->head + 1) % MAX_CONNS;
+  sv->queued--;
+  pthread_mutex_unlock(&sv->lock);
+}
+
+static int open_count(server *sv, int change) {
+  pthread_mutex_lock(&sv->lock);
+  int n = sv->open += change;
+  pthread_mutex_unlock(&sv->lock);
+  return n;
+}
+
+/* Answers one selector: runs its route within the time limit, then sends
+ * the answer within a fresh one. Returns the pid of a killed route still
+ * to be reaped, or 0 (see run_route). */
+static pid_t serve(const config *cfg, char **env, job *j, char *resp) {
   int64_t deadline = now_ms() + (int64_t)cfg->seconds * 1000;
-  char sel[MAX_SELECTOR + 3], name[MAX_ROUTE_NAME + 1], why[128];
+  char name[MAX_ROUTE_NAME + 1], why[128];
   size_t len;
-  set_cloexec(fd);
-  set_nonblock(fd);
-  if (read_selector(fd, sel, deadline) < 0) {
+  pid_t killed = 0;
+  if (!j->ok) {
     len = error_item(resp, MAX_RESPONSE,
                      "bad request: expected a selector "
                      "line ending in CRLF");
     snprintf(why, sizeof why, "bad request");
-    snprintf(sel, sizeof sel, "?");
-  } else if (!route_name(sel, name)) {
+    snprintf(j->sel, sizeof j->sel, "?");
+  } else if (!route_name(j->sel, name)) {
     char msg[MAX_SELECTOR + 32];
-    snprintf(msg, sizeof msg, "'%s' not found", sel);
+    snprintf(msg, sizeof msg, "'%s' not found", j->sel);
     len = error_item(resp, MAX_RESPONSE, msg);
     snprintf(why, sizeof why, "no route");
   } else {
-    run_route(cfg, env, name, sel, resp, &len, why, sizeof why, deadline);
+    killed = run_route(cfg, env, name, j->sel, resp, &len, why, sizeof why,
+                       deadline);
   }
   /* Sending gets its own time limit: the route may have used all of it. */
-  if (!send_all(fd, resp, len, now_ms() + (int64_t)cfg->seconds * 1000))
+  if (!send_all(j->fd, resp, len, now_ms() + (int64_t)cfg->seconds * 1000))
     snprintf(why + strlen(why), sizeof why - strlen(why), ", send failed");
-  fprintf(stderr, "gopherd: \"%s\": %s, %zu bytes\n", sel, why, len);
+  fprintf(stderr, "gopherd: \"%s\": %s, %zu bytes\n", j->sel, why, len);
+  return killed;
 }
 
 /* Ends a connection after the answer. Bytes the client sent beyond the
@@ -399,10 +509,101 @@ static void hang_up(int fd) {
   close(fd);
 }
 
+static void *worker(void *arg) {
+  server *sv = arg;
+  char *resp = malloc(MAX_RESPONSE);
+  if (!resp) {
+    fprintf(stderr, "gopherd: out of memory\n");
+    exit(1);
+  }
+  for (;;) {
+    job j;
+    pop_job(sv, &j);
+    pid_t killed = serve(sv->cfg, sv->env, &j, resp);
+    hang_up(j.fd);
+    if (killed > 0)
+      waitpid(killed, NULL, 0);
+    open_count(sv, -1);
+    char byte = 0;
+    if (write(sv->wake[1], &byte, 1) < 0 && errno != EAGAIN)
+      perror("gopherd: wake");
+  }
+  return NULL;
+}
+
+/* ---- the main thread: accepting and reading selectors
+ * ----------------------*/
+
+/* Accepts what is waiting, up to MAX_CONNS open connections. */
+static void accept_new(server *sv, int lfd, conn *conns, int *n) {
+  while (*n < MAX_CONNS && open_count(sv, 0) < MAX_CONNS) {
+    int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+          errno == ENOMEM) {
+        perror("gopherd: accept");
+        struct timespec pause = {0, 100 * 1000 * 1000}; /* do not spin */
+        nanosleep(&pause, NULL);
+      }
+      return; /* EAGAIN: nothing more waiting */
+    }
+    open_count(sv, +1);
+    conns[(*n)++] = (conn){
+        .fd = fd, .deadline = now_ms() + (int64_t)sv->cfg->read_seconds * 1000};
+  }
+}
+
+/* Hands connection i to the workers (ok: its selector is complete) and
+ * drops it from the list. */
+static void dispatch(server *sv, conn *conns, int *n, int i, bool ok) {
+  job j = {.fd = conns[i].fd, .ok = ok};
+  if (ok)
+    memcpy(j.sel, conns[i].sel, strlen(conns[i].sel) + 1);
+  push_job(sv, &j);
+  conns[i] = conns[--*n];
+}
+
+static void serve_forever(server *sv, int lfd) {
+  static conn conns[MAX_CONNS];
+  static struct pollfd pfd[MAX_CONNS + 2];
+  int n = 0;
+  for (;;) {
+    bool can_accept = open_count(sv, 0) < MAX_CONNS;
+    int64_t next = now_ms() + 60000;
+    int np = 0;
+    pfd[np++] = (struct pollfd){.fd = sv->wake[0], .events = POLLIN};
+    pfd[np++] = (struct pollfd){.fd = can_accept ? lfd : -1, .events = POLLIN};
+    for (int i = 0; i < n; i++) {
+      pfd[np++] = (struct pollfd){.fd = conns[i].fd, .events = POLLIN};
+      if (conns[i].deadline < next)
+        next = conns[i].deadline;
+    }
+    if (poll(pfd, (nfds_t)np, left_ms(next)) < 0 && errno != EINTR) {
+      perror("gopherd: poll");
+      sleep(1);
+      continue;
+    }
+    char drain[64];
+    while (read(sv->wake[0], drain, sizeof drain) > 0)
+      ;
+    /* Backwards, so that the swap in dispatch moves a connection already
+     * looked at. */
+    for (int i = n - 1; i >= 0; i--) {
+      int r = pfd[2 + i].revents ? read_step(&conns[i]) : 0;
+      if (r == 0 && now_ms() >= conns[i].deadline)
+        r = -1;
+      if (r != 0)
+        dispatch(sv, conns, &n, i, r > 0);
+    }
+    if (can_accept && pfd[1].revents)
+      accept_new(sv, lfd, conns, &n);
+  }
+}
+
 /* ---- main ----------------------------------------------------------------*/
 
 static int listen_on(unsigned port, unsigned *bound) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0)
     return -1;
   int one = 1;
@@ -411,19 +612,19 @@ static int listen_on(unsigned port, unsigned *bound) {
                           .sin_port = htons((uint16_t)port),
                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
   socklen_t alen = sizeof a;
-  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 16) != 0 ||
+  if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+      listen(fd, MAX_CONNS) != 0 ||
       getsockname(fd, (struct sockaddr *)&a, &alen) != 0) {
     close(fd);
     return -1;
   }
-  set_cloexec(fd);
   *bound = ntohs(a.sin_port);
   return fd;
 }
 
 static int usage(void) {
-  fprintf(stderr, "usage: gopherd [-t SECONDS] [-R ROUTES] [-J JAIL] [-H HOST] "
-                  "[PORT]\n");
+  fprintf(stderr, "usage: gopherd [-t SECONDS] [-r SECONDS] [-w WORKERS] "
+                  "[-R ROUTES] [-J JAIL] [-H HOST] [PORT]\n");
   return 2;
 }
 
@@ -435,39 +636,78 @@ static long number(const char *s, long lo, long hi) {
   return errno || end == s || *end || v < lo || v > hi ? -1 : v;
 }
 
-int main(int argc, char **argv) {
-  config cfg = {
-      .routes = "bin", .jail = "public", .host = "127.0.0.1", .seconds = 5};
-  long port = 7070;
+/* Reads the options into cfg and *port; false on a usage error. */
+static bool parse_args(int argc, char **argv, config *cfg, long *port) {
   int opt;
-  while ((opt = getopt(argc, argv, "t:R:J:H:")) != -1) {
+  while ((opt = getopt(argc, argv, "t:r:w:R:J:H:")) != -1) {
     switch (opt) {
     case 't':
-      if ((cfg.seconds = (int)number(optarg, 1, 3600)) < 0)
-        return usage();
+      if ((cfg->seconds = (int)number(optarg, 1, 3600)) < 0)
+        return false;
+      break;
+    case 'r':
+      if ((cfg->read_seconds = (int)number(optarg, 1, 3600)) < 0)
+        return false;
+      break;
+    case 'w':
+      if ((cfg->workers = (int)number(optarg, 1, MAX_WORKERS)) < 0)
+        return false;
       break;
     case 'R':
-      cfg.routes = optarg;
+      cfg->routes = optarg;
       break;
     case 'J':
-      cfg.jail = optarg;
+      cfg->jail = optarg;
       break;
     case 'H':
-      cfg.host = optarg;
+      cfg->host = optarg;
       break;
     default:
-      return usage();
+      return false;
     }
   }
   if (optind < argc - 1)
-    return usage();
-  if (optind == argc - 1 && (port = number(argv[optind], 0, 65535)) < 0)
-    return usage();
+    return false;
+  if (optind == argc - 1 && (*port = number(argv[optind], 0, 65535)) < 0)
+    return false;
+  if (cfg->read_seconds == 0)
+    cfg->read_seconds = cfg->seconds;
+  return true;
+}
 
+/* Starts the workers; false (after a message) when it cannot. */
+static bool start_workers(server *sv) {
+  if (pipe2(sv->wake, O_CLOEXEC | O_NONBLOCK) != 0) {
+    perror("gopherd: pipe");
+    return false;
+  }
+  for (int i = 0; i < sv->cfg->workers; i++) {
+    pthread_t t;
+    int err = pthread_create(&t, NULL, worker, sv);
+    if (err) {
+      fprintf(stderr, "gopherd: cannot start a worker: %s\n", strerror(err));
+      return false;
+    }
+    pthread_detach(t);
+  }
+  return true;
+}
+
+int main(int argc, char **argv) {
+  config cfg = {.routes = "bin",
+                .jail = "public",
+                .host = "127.0.0.1",
+                .seconds = 5,
+                .workers = 32};
+  long port = 7070;
+  if (!parse_args(argc, argv, &cfg, &port))
+    return usage();
   signal(SIGPIPE, SIG_IGN); /* a client that hangs up is not our death */
-  char **env = route_env(cfg.jail);
-  char *resp = malloc(MAX_RESPONSE);
-  if (!env || !resp) {
+  static server sv = {.lock = PTHREAD_MUTEX_INITIALIZER,
+                      .ready = PTHREAD_COND_INITIALIZER};
+  sv.cfg = &cfg;
+  sv.env = route_env(cfg.jail);
+  if (!sv.env) {
     fprintf(stderr, "gopherd: out of memory\n");
     return 1;
   }
@@ -477,18 +717,9 @@ int main(int argc, char **argv) {
             strerror(errno));
     return 1;
   }
-  fprintf(stderr, "gopherd: serving %s on 127.0.0.1:%u\n", cfg.routes,
-          cfg.port);
-  for (;;) {
-    int fd = accept(lfd, NULL, NULL);
-    if (fd < 0) {
-      if (errno != EINTR && errno != ECONNABORTED) {
-        perror("gopherd: accept");
-        sleep(1); /* e.g. out of descriptors: do not spin */
-      }
-      continue;
-    }
-    serve(&cfg, env, fd, resp);
-    hang_up(fd);
-  }
+  if (!start_workers(&sv))
+    return 1;
+  fprintf(stderr, "gopherd: serving %s on 127.0.0.1:%u (%d workers)\n",
+          cfg.routes, cfg.port, cfg.workers);
+  serve_forever(&sv, lfd);
 }

@@ -12,7 +12,9 @@
 #   NAME.err     extended regexes, one per line, each must match stderr
 #   NAME.in      standard input (default: /dev/null)
 #   NAME.flags   extra daggercc flags (the interp engine passes on only
-#                --allow and --deny, which dagger-interp also takes)
+#                --allow and --deny, which dagger-interp also takes); each
+#                @PORT@ in them becomes a free loopback port, exported as
+#                E2E_PORT for NAME.sh (a policy rule naming a test server)
 #   NAME.requires  what the run needs beyond the runtime, one word a line;
 #                `libcurl`: a libcurl.so.4 the program can load. Cross
 #                engines find the target's in the folder that
@@ -39,6 +41,22 @@ flags=()
 read -r -a flags <<< "${DAGGERCC_FLAGS:-}"
 if [[ -f $src.flags ]]; then
   read -r -a own < "$src.flags"
+  if [[ ${own[*]} == *@PORT@* ]]; then
+    # Below the ephemeral range, so that no bind(0) or outgoing connection
+    # takes it before the script's server binds it (as run-example.sh).
+    E2E_PORT=$(python3 -c 'import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(100):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", random.randrange(10000, low) if low > 11000 else 0))
+    except OSError:
+        continue
+    print(s.getsockname()[1])
+    break')
+    export E2E_PORT
+    own=("${own[@]//@PORT@/$E2E_PORT}")
+  fi
   flags+=("${own[@]}")
 fi
 case $engine in

@@ -14,14 +14,17 @@ expect() {
   fi
 }
 
-# start_httpd [--tls CERT KEY]: starts the loopback test server, sets PORT.
+# start_httpd [--tls CERT KEY]: starts the loopback test server, sets PORT
+# (E2E_PORT when run.sh chose one for the policy flags, else a free port).
 # It exits when the script does (its stdin is a pipe the script holds).
 start_httpd() {
   local servers
   servers=$(cd "$(dirname "${BASH_SOURCE[0]}")/../servers" && pwd)
   command -v python3 > /dev/null || { echo "SKIP: python3 missing"; exit 77; }
   rm -f "$WORK/httpd.ctl" && mkfifo "$WORK/httpd.ctl"
-  python3 "$servers/httpd.py" "$@" < "$WORK/httpd.ctl" > "$WORK/httpd.port" &
+  local port=()
+  [[ -n ${E2E_PORT-} ]] && port=(--port "$E2E_PORT")
+  python3 "$servers/httpd.py" "${port[@]}" "$@" < "$WORK/httpd.ctl" > "$WORK/httpd.port" &
   exec 3> "$WORK/httpd.ctl"
   for _ in $(seq 100); do
     PORT=$(head -n1 "$WORK/httpd.port" 2> /dev/null || true)

@@ -1,7 +1,8 @@
 # gopherd over a real loopback socket, beyond the README: the exact bytes
 # of the menu, a text and the error items; a trap, a hang, unknown and
 # malformed selectors, a silent client, a jail escape; and that the server
-# answers normally after each of them.
+# answers normally after each of them, and meanwhile (concurrency: hanging
+# routes and idle clients delay nobody else).
 cd "$WORK"
 ./gopherd -t 2 -R bin -J public "$PORT" 2> check.log &
 server=$!
@@ -53,15 +54,40 @@ took = time.monotonic() - t
 assert 1.9 <= took < 6, took
 check_menu()  # still serving after a hang
 
-# A hanging route holds the (sequential) server; a client that comes
-# meanwhile waits its turn and is then served.
+# Connections are served concurrently: hanging routes and idle clients
+# hold neither the server nor each other; a menu asked for meanwhile comes
+# at once, and each of them gets its own answer at its own time limit.
+def timed(f):
+    t = time.monotonic()
+    f()
+    return time.monotonic() - t
+
 answers = {}
-hang = threading.Thread(target=lambda: answers.update(loop=ask(b"/loop\r\n")))
-hang.start()
+def loop(i):
+    answers[i] = ask(b"/loop\r\n")
+hangs = [threading.Thread(target=loop, args=(i,)) for i in range(3)]
+for h in hangs:
+    h.start()
+idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(5)]
+half = socket.create_connection(("127.0.0.1", port))
+half.sendall(b"/text/poem")  # a selector that never ends
 time.sleep(0.3)
-check_menu()
-hang.join()
-assert answers["loop"] == error_item("route loop timed out after 2 s")
+took = [timed(check_menu) for _ in range(5)]
+assert max(took) < 0.5, took  # not 2 s: nobody waits for the others
+t = time.monotonic()
+for h in hangs:
+    h.join()
+assert all(a == error_item("route loop timed out after 2 s")
+           for a in answers.values()), answers
+bad = error_item("bad request: expected a selector line ending in CRLF")
+for s in idle + [half]:
+    s.settimeout(10)
+    data = b""
+    while chunk := s.recv(65536):
+        data += chunk
+    s.close()
+    assert data == bad, data  # each at its read time-out
+assert time.monotonic() - t < 2.5, time.monotonic() - t  # all at once
 
 assert ask(b"/nosuch\r\n") == error_item("'/nosuch' not found")
 assert ask(b"/../bin/index\r\n") == error_item("'/../bin/index' not found")
@@ -70,7 +96,6 @@ escape = ask(b"/text/../gopherd.c\r\n")
 assert escape == error_item("/text/../gopherd.c: NOT_PERMITTED"), escape
 assert ask(b"/text/missing.txt\r\n") == error_item(
     "/text/missing.txt: NOT_FOUND")
-bad = error_item("bad request: expected a selector line ending in CRLF")
 assert ask(b"x" * 5000 + b"\r\n") == bad  # longer than 1024 bytes
 assert ask(b"/text/about\x00.txt\r\n") == bad  # a control byte
 t = time.monotonic()

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Loopback HTTP(S) server for the runtime's http:// and https:// tests.
 
-Usage: httpd.py [--tls CERT KEY]
+Usage: httpd.py [--port N] [--tls CERT KEY]
 
-Binds 127.0.0.1 on a free port, prints the port number on one line of
+Binds 127.0.0.1 on port N (default: a free port), prints the port number on one line of
 stdout, and serves until its standard input reaches end of file (so it
 never outlives the test that started it). Standard library only.
 
@@ -161,13 +161,17 @@ class TLSServer(Server):
 def main():
     args = sys.argv[1:]
     cls = Server
+    port = 0
+    if args[:1] == ["--port"] and len(args) >= 2:
+        port = int(args[1])
+        args = args[2:]
     if args[:1] == ["--tls"] and len(args) == 3:
         TLSServer.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         TLSServer.context.load_cert_chain(args[1], args[2])
         cls = TLSServer
     elif args:
         sys.exit(__doc__)
-    server = cls(("127.0.0.1", 0), Handler)
+    server = cls(("127.0.0.1", port), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(server.server_address[1], flush=True)
     sys.stdin.read()  # until the test closes our stdin (or dies)

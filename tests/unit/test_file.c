@@ -250,9 +250,15 @@ static void test_jail_path(void) {
   char rel[64];
   CU_ASSERT_EQUAL(dagger_jail_path((dagger_str){"/a\0b", 4}, rel, sizeof rel),
                   -DAGGER_BAD_URL_INPUT);
-  CU_ASSERT_EQUAL(
-      dagger_jail_path((dagger_str){"/./a//b/.", 9}, rel, sizeof rel), 3);
+  CU_ASSERT_EQUAL(dagger_jail_path((dagger_str){"/./a//b", 7}, rel, sizeof rel),
+                  3);
   CU_ASSERT_STRING_EQUAL(rel, "a/b");
+  /* "b/." names b as a directory, as "b/" does */
+  CU_ASSERT_EQUAL(
+      dagger_jail_path((dagger_str){"/./a//b/.", 9}, rel, sizeof rel),
+      -DAGGER_UNSUPPORTED);
+  CU_ASSERT_EQUAL(dagger_jail_path((dagger_str){"//", 2}, rel, sizeof rel),
+                  -DAGGER_UNSUPPORTED);
   CU_ASSERT_EQUAL(dagger_jail_path((dagger_str){"a", 1}, rel, sizeof rel),
                   -DAGGER_BAD_URL_INPUT);
   CU_ASSERT_EQUAL(dagger_jail_path((dagger_str){"/abcdef", 7}, rel, 4),

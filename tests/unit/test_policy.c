@@ -1,9 +1,11 @@
 /* The open policy: normal forms, rule matching and the allow/deny decision,
  * both directly and through dagger_open (so the core's call of the policy
  * before a scheme's open is covered). */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "rt.h"
 #include "unit.h"
@@ -61,7 +63,25 @@ static void test_normal_forms(void) {
       {"http://bad_host!/", NULL},
       {"http://b%C3%BCcher.de/", NULL},
       {"http://./", NULL},
-      {"file:///data/../x?mode=r", "file:///x?mode=r"},
+      /* file paths: the jail's own normal form (dagger_jail_normalise) */
+      {"file:///data/../x?mode=r", NULL}, /* the jail refuses ".." */
+      {"file:////secret/s.txt", "file:///secret/s.txt"},
+      {"file:///.//secret/s.txt", "file:///secret/s.txt"},
+      {"file:///pub//secret/./s.txt", "file:///pub/secret/s.txt"},
+      {"file:///pub/secret/.", "file:///pub/secret/"},
+      {"file:///a%2Fb", "file:///a/b"}, /* the jail decodes, then splits */
+      {"file:///a%3fb!%21", "file:///a%3Fb%21%21"},
+      {"file:///a\\b", "file:///a%5Cb"}, /* a name like any other */
+      {"file:///", "file:///"},
+      /* IPv4-mapped IPv6 is the IPv4 address */
+      {"http://[::ffff:127.0.0.1]:8765/x", "http://127.0.0.1:8765/x"},
+      {"http://[::ffff:7f00:1]:8765/x", "http://127.0.0.1:8765/x"},
+      {"http://[0:0:0:0:0:ffff:127.0.0.1]/", "http://127.0.0.1/"},
+      {"http://[::127.0.0.1]/", "http://[::127.0.0.1]/"}, /* not mapped */
+      /* fd://0-2 are the standard streams */
+      {"fd://2", "stderr://"},
+      {"fd://0", "stdin://"},
+      {"fd://3", "fd://0.0.0.3"}, /* no alias: a host, as before */
       {"stdout://", "stdout://"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -131,7 +151,31 @@ static void test_rule_match(void) {
       {"file:///data/", "file:///data/a", 1},
       {"file:///data", "file:///database", 0},
       {"file:///data", "file:///data?mode=w", 1},
-      {"file:///data/", "file:///data/../etc/passwd", 0},
+      {"file:///data/", "file:///data/../etc/passwd", -1},
+      {"file:///secret/", "file:////secret/s.txt", 1},
+      {"file:///secret/", "file:///.//secret/s.txt", 1},
+      {"file:///pub/secret", "file:///pub//secret/s.txt", 1},
+      {"file:///pub//secret", "file:///pub/secret/s.txt", 1},
+      {"file:///pub/secret", "file:///pub/secret%2Fs.txt", 1},
+      {"file:///a?b", "file:///a%3Fb", 0}, /* a query, then a file "a?b" */
+      {"file:///a", "file:///a%3Fb", 0},
+      /* a stream and its fd:// alias are one stream */
+      {"stderr", "fd://2", 1},
+      {"stdout:", "fd://1", 1},
+      {"stdin://", "fd://0", 1},
+      {"stdin", "fd://1", 0},
+      {"fd", "stderr://", 1},
+      {"fd://2", "stderr://", 1},
+      {"fd://2", "stdout://", 0},
+      {"stderr", "fd://3", 0},
+      /* IPv4-mapped spellings of an address rule */
+      {"http://127.0.0.1:8765/", "http://[::ffff:127.0.0.1]:8765/x", 1},
+      {"http://127.0.0.1:8765/", "http://[::ffff:7f00:1]:8765/x", 1},
+      {"http://127.0.0.1:8765/", "http://[0:0:0:0:0:ffff:127.0.0.1]:8765/", 1},
+      {"http://[::ffff:127.0.0.1]:8765/", "http://127.0.0.1:8765/x", 1},
+      /* allow rules match the strict form only */
+      {"http://h/admin", "http://h//admin", 0},
+      {"http://h/admin", "http://h/admin;x", 0},
       /* invalid rules */
       {"not a rule", "http://x/", -1},
       {"http://h:99999/", "http://x/", -1},
@@ -141,6 +185,44 @@ static void test_rule_match(void) {
     if (m != cases[i].want)
       fprintf(stderr, "\nrule %s url %s -> %d (want %d)\n", cases[i].rule,
               cases[i].url, m, cases[i].want);
+    CU_ASSERT_EQUAL(m, cases[i].want);
+  }
+}
+
+/* Deny rules also name the spellings of their path that servers merging
+ * slashes or dropping ";parameters" act on. */
+static void test_deny_match(void) {
+  static const struct {
+    const char *rule, *url;
+    int want;
+  } cases[] = {
+      {"http://h/admin", "http://h//admin", 1},
+      {"http://h/admin", "http://h///admin/x", 1},
+      {"http://h/admin", "http://h/admin;jsessionid=1", 1},
+      {"http://h/admin", "http://h/admin;x/users", 1},
+      {"http://h/admin", "http://h/pub/..;/admin", 1},
+      {"http://h/admin", "http://h/;x/admin", 1},
+      {"http://h/a/b", "http://h/a//b", 1},
+      {"http://h/a//b", "http://h/a/b", 1},
+      {"https://h/admin", "https://h/%2Fadmin", -1},
+      {"http://h/admin", "http://h/admins", 0},
+      {"http://h/admin", "http://h/adm;x/in", 0},
+      {"http://h/admin", "http://h/x?/admin", 0},
+      {"http://h/admin", "http://h//x?//admin", 0},
+      {"http://h/admin?a=1", "http://h//admin?a=1", 1},
+      /* path case is significant (RFC 3986 6.2.2.1), host case is not */
+      {"http://h/admin", "http://H//admin", 1},
+      {"http://h/admin", "http://h/Admin", 0},
+      {"file:///a/b", "file:///a/b;x", 0}, /* a file name: no parameters */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    dagger_url u;
+    const char *t = cases[i].url;
+    CU_ASSERT_FATAL(dagger_url_parse(t, strlen(t), &u) == DAGGER_OK);
+    int m = dagger_policy_deny_match(cases[i].rule, &u);
+    if (m != cases[i].want)
+      fprintf(stderr, "\ndeny %s url %s -> %d (want %d)\n", cases[i].rule, t, m,
+              cases[i].want);
     CU_ASSERT_EQUAL(m, cases[i].want);
   }
 }
@@ -234,6 +316,113 @@ static void test_deny_lookalikes(void) {
   free(rt);
 }
 
+static int decide(const char *const *allow, const char *const *deny,
+                  const char *text) {
+  dagger_rt rt = {.program = "test_policy",
+                  .allow = allow,
+                  .deny = deny,
+                  .default_allow = allow == NULL};
+  dagger_url u;
+  CU_ASSERT_FATAL(dagger_url_parse(text, strlen(text), &u) == DAGGER_OK);
+  return dagger_policy_check(&rt, &u);
+}
+
+/* Issue 13: empty path segments got past file:// deny rules, the policy
+ * keeping "//" while the jail skipped it; IPv4-mapped IPv6 got past an
+ * IPv4 rule; fd://2 past a stderr rule; "//" and ";x" past HTTP paths. */
+static void test_deny_bypasses(void) {
+  static const char *const secret[] = {"file:///secret/", NULL};
+  static const char *const pub[] = {"file:///pub/", NULL};
+  static const char *const pub_secret[] = {"file:///pub/secret", NULL};
+  static const char *const ip[] = {"http://127.0.0.1:8765/", NULL};
+  static const char *const admin[] = {"http://h/admin", NULL};
+  static const char *const streams[] = {"stderr", "stdin://", "stdout:", NULL};
+  static const char *const fds[] = {"fd", NULL};
+  const char *const *cases[][2] = {
+      {secret,
+       (const char *const[]){"file:////secret/s.txt", "file:///.//secret/s.txt",
+                             "file:///secret//s.txt", "file:///./secret/s.txt",
+                             "file:///secret%2Fs.txt", NULL}},
+      {ip, (const char *const[]){"http://[::ffff:127.0.0.1]:8765/x",
+                                 "http://[::ffff:7f00:1]:8765/x",
+                                 "http://[0:0:0:0:0:ffff:127.0.0.1]:8765/x",
+                                 "http://[::FFFF:127.0.0.1]:8765/", NULL}},
+      {admin, (const char *const[]){"http://h//admin", "http://h/admin;x",
+                                    "http://h/x/..;/admin/", NULL}},
+      {streams, (const char *const[]){"fd://0", "fd://1", "fd://2", NULL}},
+      {fds, (const char *const[]){"stdin://", "stdout://", "stderr://", NULL}},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    for (const char *const *u = cases[i][1]; *u; u++) {
+      int r = decide(NULL, cases[i][0], *u);
+      if (r != DAGGER_NOT_PERMITTED)
+        fprintf(stderr, "\n%s was not denied\n", *u);
+      CU_ASSERT_EQUAL(r, DAGGER_NOT_PERMITTED);
+    }
+  CU_ASSERT_EQUAL(decide(pub, pub_secret, "file:///pub//secret/s.txt"),
+                  DAGGER_NOT_PERMITTED);
+  CU_ASSERT_EQUAL(decide(pub, pub_secret, "file:///pub/./secret/s.txt"),
+                  DAGGER_NOT_PERMITTED);
+  CU_ASSERT_EQUAL(decide(pub, pub_secret, "file:///pub//x.txt"), DAGGER_OK);
+  CU_ASSERT_EQUAL(decide(NULL, streams, "fd://3"), DAGGER_OK);
+}
+
+static struct sockaddr_in v4(const char *ip, unsigned port) {
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+  CU_ASSERT_FATAL(inet_pton(AF_INET, ip, &a.sin_addr) == 1);
+  return a;
+}
+
+static struct sockaddr_in6 v6(const char *ip, unsigned port) {
+  struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
+  CU_ASSERT_FATAL(inet_pton(AF_INET6, ip, &a.sin6_addr) == 1);
+  return a;
+}
+
+/* The address connected to, whatever the URL said ("localhost",
+ * "0.0.0.0", a DNS name): deny rules that name it hold. */
+static void test_connect_check(void) {
+  static const char *const deny[] = {"http://127.0.0.1:8765/",
+                                     "http://[::1]:8765/admin", NULL};
+  dagger_rt rt = {.program = "test_policy", .deny = deny, .default_allow = 1};
+  static const struct {
+    const char *ip;
+    unsigned port;
+    const char *target;
+    int want;
+  } cases[] = {
+      {"127.0.0.1", 8765, "/x", DAGGER_NOT_PERMITTED},
+      {"0.0.0.0", 8765, "/", DAGGER_NOT_PERMITTED},
+      {"::ffff:127.0.0.1", 8765, "/x", DAGGER_NOT_PERMITTED},
+      {"::1", 8765, "/admin/x", DAGGER_NOT_PERMITTED},
+      {"::", 8765, "//admin", DAGGER_NOT_PERMITTED},
+      {"::1", 8765, "/public", DAGGER_OK},
+      {"127.0.0.1", 8766, "/x", DAGGER_OK},
+      {"127.0.0.2", 8765, "/x", DAGGER_OK},
+      {"::ffff:127.0.0.2", 8765, "/x", DAGGER_OK},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int r;
+    if (strchr(cases[i].ip, ':')) {
+      struct sockaddr_in6 a = v6(cases[i].ip, cases[i].port);
+      r = dagger_policy_check_connect(&rt, "http", (struct sockaddr *)&a,
+                                      sizeof a, cases[i].target);
+    } else {
+      struct sockaddr_in a = v4(cases[i].ip, cases[i].port);
+      r = dagger_policy_check_connect(&rt, "http", (struct sockaddr *)&a,
+                                      sizeof a, cases[i].target);
+    }
+    if (r != cases[i].want)
+      fprintf(stderr, "\n%s port %u %s -> %d\n", cases[i].ip, cases[i].port,
+              cases[i].target, r);
+    CU_ASSERT_EQUAL(r, cases[i].want);
+  }
+  struct sockaddr unix_sa = {.sa_family = AF_UNIX};
+  CU_ASSERT_EQUAL(
+      dagger_policy_check_connect(&rt, "http", &unix_sa, sizeof unix_sa, "/"),
+      DAGGER_NOT_PERMITTED); /* no address to judge: refused */
+}
+
 /* The example table of docs/streams.md, decided as the driver configures
  * it: --allow given, so default deny. */
 static void test_doc_examples(void) {
@@ -273,9 +462,12 @@ static void test_doc_examples(void) {
 static const unit_test tests[] = {
     {"normal forms", test_normal_forms},
     {"rule matching", test_rule_match},
+    {"deny rule matching", test_deny_match},
     {"rule validity", test_rule_check},
     {"allow/deny decision", test_decision},
     {"deny look-alikes", test_deny_lookalikes},
+    {"deny bypasses of issue 13", test_deny_bypasses},
+    {"connect-time address check", test_connect_check},
     {"docs/streams.md examples", test_doc_examples},
     {NULL, NULL},
 };
