@@ -4,6 +4,8 @@
  *   read + ABI check (wasmread.c, abi.c), then wasm-validate
  *   wasm2c -n m  -> temp/daggercc-module.{c,h}
  *   glue         -> temp/daggercc-glue.c (includes the module's C)
+ *   [shards]     a big module's C cut into units (shard.c), compiled in
+ *                parallel with the glue, then linked
  *   cc           -> OUT.daggercc-XXXXXX beside OUT, renamed onto OUT
  *
  * With --harness (harness.c) no module is checked against the ABI, every
@@ -43,6 +45,8 @@ typedef struct build {
   char memory_field[256];
   size_t index; /* --harness: which module of the list this is */
   char **more;  /* --harness: the C of modules 1.., NULL-terminated */
+  char **units; /* shards: the units' C (shard.c), nunits of them */
+  size_t nunits;
 } build;
 
 static void stage(build *b, int n, const char *what) {
@@ -243,6 +247,64 @@ static int translate(build *b) {
   return 0;
 }
 
+/* ---- shards ------------------------------------------------------------ */
+
+enum {
+  DEFAULT_SHARD_SIZE = 2 << 20, /* bytes of C: gcc -O2 needs ~200 MB */
+  MAX_UNITS = 512 /* more would spend more time starting compilers */
+};
+
+static int write_text(build *b, const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  int rc = f && fputs(text, f) >= 0 ? 0 : -1;
+
+  if (f && fclose(f) != 0)
+    rc = -1;
+  return rc == 0 ? 0 : dgc_fail(b->d, "%s: cannot write", path);
+}
+
+static int split(build *b, const char *text, size_t len, dgc_shards *s) {
+  size_t target = b->o->shard_size ? b->o->shard_size : DEFAULT_SHARD_SIZE;
+
+  if (dgc_shard_split(text, len, target, s, b->d) != 0)
+    return -1;
+  if (s->nunits <= MAX_UNITS)
+    return 0;
+  dgc_shards_free(s);
+  return dgc_shard_split(text, len, len / MAX_UNITS + 1, s, b->d);
+}
+
+/* Module 0's C, cut into units when it is big: the main unit replaces it
+ * (the glue includes it), the others go to daggercc-shard-K.c. */
+static int shard(build *b) {
+  uint8_t *text;
+  size_t len;
+  dgc_shards s;
+  dgc_diag inner;
+  int rc;
+
+  if (dgc_read_input(b->module_c, &text, &len, &inner) != 0)
+    return dgc_fail(b->d, "%s: %s", b->module_c, inner.msg);
+  rc = split(b, (char *)text, len, &s);
+  free(text);
+  if (rc == 0 && s.nunits > 0) {
+    rc = write_text(b, b->module_c, s.main);
+    b->units = calloc(s.nunits, sizeof *b->units);
+    if (!b->units)
+      rc = dgc_fail(b->d, "out of memory");
+    for (size_t i = 0; rc == 0 && i < s.nunits; i++) {
+      char name[48];
+      snprintf(name, sizeof name, "daggercc-shard-%zu.c", i + 1);
+      b->units[i] = dgc_tmp_path(b->dir, name);
+      b->nunits = i + 1;
+      rc = b->units[i] ? write_text(b, b->units[i], s.units[i])
+                       : dgc_fail(b->d, "out of memory");
+    }
+  }
+  dgc_shards_free(&s);
+  return rc;
+}
+
 /* --harness: modules 1.. of the list, each through the same stages as
  * module 0 up to wasm2c. */
 static int translate_more(build *b) {
@@ -329,29 +391,89 @@ static int emit_c(build *b) {
   return rc;
 }
 
+static dgc_cc_plan cc_plan(build *b) {
+  return (dgc_cc_plan){.target = b->target,
+                       .cc = b->o->cc,
+                       .cflags = b->o->cflags,
+                       .opt_level = b->o->opt_level,
+                       .memcheck = b->memcheck,
+                       .static_link = b->o->static_link,
+                       .incdir = b->o->paths.incdir,
+                       .libdir = b->runtime.libdir,
+                       .source = b->glue_c,
+                       .more_sources = (const char *const *)b->more,
+                       .output = b->out_tmp};
+}
+
+static unsigned jobs(build *b) {
+  long n = b->o->jobs ? (long)b->o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > DGC_MAX_JOBS ? DGC_MAX_JOBS : (unsigned)n;
+}
+
+/* Shards: the glue (which includes the main unit) and every other unit
+ * compiled to objects, jobs at a time; objs gets the objects, the glue's
+ * first, then the harness's other modules' C, NULL-terminated. */
+static int compile_units(build *b, char ***objs) {
+  size_t n = b->nunits + 1, nmore = 0;
+  dgc_argv *plans = calloc(n, sizeof *plans);
+  char ***cmds = calloc(n, sizeof *cmds);
+  dgc_diag inner;
+  int rc = plans && cmds ? 0 : dgc_fail(b->d, "out of memory");
+
+  for (char **m = b->more; m && *m; m++)
+    nmore++;
+  *objs = calloc(n + nmore + 1, sizeof **objs);
+  if (!*objs)
+    rc = dgc_fail(b->d, "out of memory");
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    dgc_cc_plan p = cc_plan(b);
+    char name[48];
+    snprintf(name, sizeof name, "daggercc-shard-%zu.o", i);
+    (*objs)[i] = dgc_tmp_path(b->dir, name);
+    if (!(*objs)[i]) {
+      rc = dgc_fail(b->d, "out of memory");
+      break;
+    }
+    p.source = i == 0 ? b->glue_c : b->units[i - 1];
+    p.output = (*objs)[i];
+    p.compile_only = true;
+    rc = dgc_plan_cc(&plans[i], &p, b->d);
+    cmds[i] = plans[i].v;
+  }
+  if (rc == 0 && dgc_run_parallel(cmds, n, jobs(b), b->o->verbose, NULL, NULL,
+                                  &inner) != 0)
+    rc = dgc_fail(b->d, "%s: %s", b->o->input, inner.msg);
+  for (size_t k = 0; rc == 0 && k < nmore; k++)
+    (*objs)[n + k] = b->more[k];
+  for (size_t i = 0; plans && i < n; i++)
+    dgc_argv_free(&plans[i]);
+  free(plans);
+  free(cmds);
+  return rc;
+}
+
 static int compile(build *b) {
-  dgc_cc_plan p = {.target = b->target,
-                   .cc = b->o->cc,
-                   .cflags = b->o->cflags,
-                   .opt_level = b->o->opt_level,
-                   .memcheck = b->memcheck,
-                   .static_link = b->o->static_link,
-                   .incdir = b->o->paths.incdir,
-                   .libdir = b->runtime.libdir,
-                   .source = b->glue_c,
-                   .more_sources = (const char *const *)b->more,
-                   .output = b->out_tmp};
+  dgc_cc_plan p;
   dgc_argv a = {0};
   dgc_diag inner;
+  char **objs = NULL;
   int rc = dgc_runtime_get(b->target, &b->o->paths, b->o->cc, b->o->verbose,
                            &b->runtime, b->d);
 
+  p = cc_plan(b);
+  if (rc == 0 && b->nunits > 0) {
+    rc = compile_units(b, &objs);
+    if (objs) {
+      p.source = objs[0];
+      p.more_sources = (const char *const *)objs + 1;
+    }
+  }
   if (rc == 0)
     rc = dgc_plan_cc(&a, &p, b->d);
-
   if (rc == 0)
-    rc = run_tool(b, &a, "the C compiler", NULL);
+    rc = run_tool(b, &a, b->nunits ? "the link" : "the C compiler", NULL);
   dgc_argv_free(&a);
+  free(objs);
   if (rc == 0 && dgc_check_executable(b->out_tmp, b->target, &inner) != 0)
     rc = dgc_fail(b->d, "%s: %s", b->o->output, inner.msg);
   return rc;
@@ -435,7 +557,7 @@ static int run_stages(build *b) {
   if (read_module(b) != 0 || check(b) != 0)
     return -1;
   stage(b, 2, "wasm2c");
-  if (translate(b) != 0 || translate_more(b) != 0)
+  if (translate(b) != 0 || shard(b) != 0 || translate_more(b) != 0)
     return -1;
   stage(b, 3, "glue");
   if (write_glue(b) != 0 || emit_c(b) != 0)
@@ -457,6 +579,7 @@ int dgc_compile(const dgc_options *o, dgc_diag *d) {
   free(b.bytes);
   free(b.header);
   free(b.more);
+  free(b.units); /* the paths belong to the temporary-file registry */
   dgc_tmp_reset();
   return rc;
 }

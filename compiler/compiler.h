@@ -266,6 +266,7 @@ typedef struct dgc_cc_plan {
   const char *source;              /* the glue; it includes the module's C */
   const char *const *more_sources; /* NULL-terminated, or NULL (--harness) */
   const char *output;
+  bool compile_only; /* -c: source to the object output, no link */
 } dgc_cc_plan;
 
 /* Each returns 0, or -1 with a message (out of memory). */
@@ -301,6 +302,15 @@ void dgc_print_command(FILE *out, char *const *argv);
  * shown. Returns the exit status (0-255), or -1 with a message when the
  * tool could not be started or was killed by a signal (named). */
 int dgc_run(char *const *argv, bool verbose, char **capture, dgc_diag *d);
+/* At most this many children run at once (dgc_run_parallel's jobs). */
+enum { DGC_MAX_JOBS = 64 };
+/* Runs the n commands (argv arrays), at most jobs (1..DGC_MAX_JOBS) at a
+ * time, each like dgc_run without capture; done(ctx, i), when not NULL, is
+ * called as command i succeeds. After a failure no command starts and the
+ * running ones are waited for. 0 when every command exited 0, else -1 with
+ * a message naming the first that did not. */
+int dgc_run_parallel(char **const *cmds, size_t n, unsigned jobs, bool verbose,
+                     void (*done)(void *ctx, size_t i), void *ctx, dgc_diag *d);
 /* Each child runs in a process group of its own (stdin /dev/null). This
  * sends sig to the running child's group, if any, waits for the child, then
  * SIGKILLs whatever is left of the group (a compiler driver's cc1, as, ld).
@@ -524,6 +534,8 @@ typedef struct dgc_options {
   const char *cc, *cflags, *tmpdir; /* from the environment, or NULL */
   dgc_paths paths;                  /* the runtime's */
   bool verbose;                     /* print every command before it runs */
+  unsigned jobs;     /* compilers run at once; 0: one per CPU */
+  size_t shard_size; /* bytes of C per unit (shard.c); 0: the default */
   /* --harness (harness.c): no ABI check, the harness instead of the glue;
    * harness->modules[0] is input. NULL for a program. */
   const struct dgc_harness *harness;

@@ -178,9 +178,13 @@ int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d) {
   dgc_argv_push(a, p->incdir);
   if (p->cflags)
     dgc_argv_split(a, p->cflags);
+  if (p->compile_only)
+    dgc_argv_push(a, "-c");
   dgc_argv_push(a, "-o");
   dgc_argv_push(a, p->output);
   dgc_argv_push(a, p->source);
+  if (p->compile_only)
+    return done(a, d);
   for (const char *const *s = p->more_sources; s && *s; s++)
     dgc_argv_push(a, *s);
   push_all(a, ldflags);

@@ -89,25 +89,42 @@ void dgc_print_command(FILE *out, char *const *argv) {
 
 /* ---- running a tool --------------------------------------------------- */
 
-/* The running child, which leads a process group of its own: a C
- * compiler driver runs cc1, as, ld as children of its own, and ending only
- * the driver would leave them running. */
-static volatile pid_t running_child;
+/* The running children (several while shards compile in parallel), each
+ * the leader of a process group of its own: a C compiler driver runs cc1,
+ * as, ld as children of its own, and ending only the driver would leave
+ * them running. A slot is 0 when free. */
+static volatile pid_t running[DGC_MAX_JOBS];
+
+static void track_child(pid_t pid) {
+  for (int i = 0; i < DGC_MAX_JOBS; i++)
+    if (running[i] == 0) {
+      running[i] = pid;
+      return;
+    }
+}
+
+static void untrack_child(pid_t pid) {
+  for (int i = 0; i < DGC_MAX_JOBS; i++)
+    if (running[i] == pid)
+      running[i] = 0;
+}
 
 void dgc_kill_child(int sig) {
-  pid_t pid = running_child;
   int status;
 
-  if (pid <= 0)
-    return;
-  kill(-pid, sig);
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-    ;
-  /* The leader is gone; whatever of its group ignored or outlived sig (a
-   * shell's background job ignores SIGINT) goes now. The group's id stays
-   * reserved while any member lives, so this reaches no one else. */
-  kill(-pid, SIGKILL);
-  running_child = 0;
+  for (int i = 0; i < DGC_MAX_JOBS; i++) {
+    pid_t pid = running[i];
+    if (pid <= 0)
+      continue;
+    kill(-pid, sig);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+      ;
+    /* The leader is gone; whatever of its group ignored or outlived sig (a
+     * shell's background job ignores SIGINT) goes now. The group's id
+     * stays reserved while any member lives, so this reaches no one else. */
+    kill(-pid, SIGKILL);
+    running[i] = 0;
+  }
 }
 
 static const char *signal_name(int sig, char *buf, size_t size) {
@@ -156,17 +173,25 @@ static char *slurp(int fd) {
   return buf;
 }
 
+static int exit_status(int status, const char *tool, dgc_diag *d);
+
 static int wait_child(pid_t pid, const char *tool, dgc_diag *d) {
   int status;
-  char buf[32];
 
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) {
-      running_child = 0;
+      untrack_child(pid);
       return dgc_fail(d, "%s: cannot wait: %s", tool, strerror(errno));
     }
   }
-  running_child = 0;
+  untrack_child(pid);
+  return exit_status(status, tool, d);
+}
+
+/* A waited-for child's status: its exit status, or -1 with a message. */
+static int exit_status(int status, const char *tool, dgc_diag *d) {
+  char buf[32];
+
   if (WIFEXITED(status))
     return WEXITSTATUS(status);
   if (WIFSIGNALED(status))
@@ -176,7 +201,7 @@ static int wait_child(pid_t pid, const char *tool, dgc_diag *d) {
 }
 
 /* The signals the driver handles: blocked while a child starts, so that
- * none arrives between the fork and running_child naming the child. */
+ * none arrives between the fork and the child being tracked. */
 static void handled_signals(sigset_t *set) {
   sigemptyset(set);
   sigaddset(set, SIGINT);
@@ -223,7 +248,7 @@ static int spawn(pid_t *pid, char *const *argv, int err_fd, int close_fd) {
   if (rc == 0)
     rc = posix_spawnp(pid, argv[0], &fa, &at, argv, environ);
   if (rc == 0)
-    running_child = *pid;
+    track_child(*pid);
   sigprocmask(SIG_SETMASK, &old, NULL);
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&at);
@@ -266,9 +291,67 @@ int dgc_run(char *const *argv, bool verbose, char **capture, dgc_diag *d) {
   return rc;
 }
 
+/* Starts cmds[next], printing it first under verbose. */
+static int start(char *const *argv, bool verbose, pid_t *pid, dgc_diag *d) {
+  int rc;
+
+  if (verbose)
+    dgc_print_command(stderr, argv);
+  fflush(stderr);
+  rc = spawn(pid, argv, -1, -1);
+  return rc == 0 ? 0 : dgc_fail(d, "cannot run %s: %s", argv[0], strerror(rc));
+}
+
+int dgc_run_parallel(char **const *cmds, size_t n, unsigned jobs, bool verbose,
+                     void (*done)(void *ctx, size_t i), void *ctx,
+                     dgc_diag *d) {
+  pid_t pids[DGC_MAX_JOBS];
+  size_t index[DGC_MAX_JOBS], next = 0;
+  unsigned live = 0;
+  int rc = 0;
+
+  if (jobs == 0 || jobs > DGC_MAX_JOBS)
+    jobs = jobs ? DGC_MAX_JOBS : 1;
+  for (;;) {
+    /* After a failure nothing new starts; the running ones finish. */
+    while (rc == 0 && next < n && live < jobs) {
+      if (start(cmds[next], verbose, &pids[live], d) != 0) {
+        rc = -1;
+        break;
+      }
+      index[live++] = next++;
+    }
+    if (live == 0)
+      return rc;
+    int status;
+    pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR)
+        continue;
+      return dgc_fail(d, "cannot wait: %s", strerror(errno));
+    }
+    for (unsigned k = 0; k < live; k++) {
+      if (pids[k] != pid)
+        continue;
+      size_t i = index[k];
+      untrack_child(pid);
+      pids[k] = pids[--live];
+      index[k] = index[live];
+      dgc_diag inner;
+      int st = exit_status(status, cmds[i][0], &inner);
+      if (st != 0 && rc == 0)
+        rc = st < 0 ? dgc_fail(d, "%s", inner.msg)
+                    : dgc_fail(d, "%s failed (exit status %d)", cmds[i][0], st);
+      else if (st == 0 && done)
+        done(ctx, i);
+      break;
+    }
+  }
+}
+
 /* ---- temporary files -------------------------------------------------- */
 
-enum { MAX_TMP = 256 }; /* a runtime build registers ~30 */
+enum { MAX_TMP = 4096 }; /* a runtime build registers ~30, a shard 2 */
 
 static struct {
   char *path;

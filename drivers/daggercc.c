@@ -39,6 +39,8 @@ static const char usage_text[] =
     "                   left untouched when compilation fails)\n"
     "  -O0 -O1 -O2 -O3  optimisation level of the C compiler (default -O2)\n"
     "  -v               print every command, shell-quoted, before running it\n"
+    "  -j N             run up to N C compilers at once on a big module's\n"
+    "                   translation units (default: one per CPU)\n"
     "  --emit-c DIR     keep the generated C in DIR (created if missing):\n"
     "                   " DGC_MODULE_C ", " DGC_MODULE_H ", " DGC_GLUE_C "\n"
     "  --allow RULE     compile in a policy rule allowing the URLs RULE\n"
@@ -73,6 +75,8 @@ static const char usage_tail[] =
     "           default " DGC_DEFAULT_CC ", or TRIPLE-gcc for --target\n"
     "  CFLAGS   extra C compiler flags, split on blanks, after daggercc's\n"
     "  TMPDIR   where temporary files go (default /tmp)\n"
+    "  DAGGER_SHARD_SIZE  bytes of C per translation unit of a big module\n"
+    "           (default 2 MiB; smaller modules compile as one unit)\n"
     "  XDG_CACHE_HOME  where runtimes built for other targets are kept\n"
     "           (default ~/.cache; in the daggercc folder there)\n"
     "  DAGGERCC_LOCK_TIMEOUT  seconds to wait for another daggercc building\n"
@@ -186,6 +190,31 @@ static int add_rule(const char **rules, size_t *n, const char *opt,
   return 0;
 }
 
+/* -j N: how many compilers run at once (shards). */
+static int parse_jobs(cli *c, const char *v) {
+  char *end;
+  unsigned long n = v ? strtoul(v, &end, 10) : 0;
+
+  if (!v || !*v || *end || n < 1 || n > DGC_MAX_JOBS)
+    return usage_error("-j needs a number of jobs from 1 to %d", DGC_MAX_JOBS);
+  c->o.jobs = (unsigned)n;
+  return 0;
+}
+
+/* DAGGER_SHARD_SIZE: bytes of C per translation unit (docs: big modules). */
+static int shard_size(cli *c, const char *v) {
+  char *end;
+  unsigned long long n;
+
+  if (!v)
+    return 0;
+  n = strtoull(v, &end, 10);
+  if (!*v || *end || n < 1)
+    return usage_error("DAGGER_SHARD_SIZE=%s: expected a number of bytes", v);
+  c->o.shard_size = (size_t)n;
+  return 0;
+}
+
 static int take_input(cli *c, const char *arg) {
   if (c->ninputs < DGC_HARNESS_MAX_MODULES)
     c->inputs[c->ninputs] = arg;
@@ -224,6 +253,8 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
     c->o.opt_level = a[2] - '0';
     return 0;
   }
+  if (strncmp(a, "-j", 2) == 0)
+    return parse_jobs(c, a[2] ? a + 2 : *i + 1 < argc ? argv[++*i] : NULL);
   if (strncmp(a, "-o", 2) == 0) {
     c->o.output = a[2] ? a + 2 : *i + 1 < argc ? argv[++*i] : NULL;
     return c->o.output && *c->o.output
@@ -426,6 +457,8 @@ int main(int argc, char **argv) {
   c.o.cc = env("CC");
   c.o.cflags = env("CFLAGS");
   c.o.tmpdir = env("TMPDIR");
+  if ((rc = shard_size(&c, env("DAGGER_SHARD_SIZE"))) != 0)
+    return rc;
   install_handlers();
   if (!find_paths(&c.o.paths))
     rc = 1;
