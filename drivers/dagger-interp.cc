@@ -402,8 +402,7 @@ int run(const char *path, const Policy &policy, const wabt::Features &features,
     status = dagger_trap_report(env.rt, DAGGER_TRAP_EXHAUSTION);
     fail(path, "host memory exhausted");
   }
-  dagger_rt_free(env.rt);
-  return status;
+  return dagger_rt_exit(env.rt, status);
 }
 
 int load_and_run(const char *path, const Policy &policy) {

@@ -103,6 +103,7 @@ struct dagger_rt {
   const char *const *allow;
   const char *const *deny;
   int default_allow;
+  bool output_lost; /* a flush at exit or trap failed (dagger_rt_exit) */
 };
 
 /* open and close of a stream that has no state and whose URL has no parts
