@@ -89,14 +89,54 @@ static char *module_path(build *b, const char *base) {
   return path;
 }
 
+/* The text to give wat2wasm: the input, or a copy of it with the legacy
+ * instruction names rewritten (wat.c), said under -v. */
+static int modern_text(build *b, const char **path) {
+  dgc_diag inner;
+  uint8_t *text;
+  size_t len, n, count;
+  const char *first;
+  char *mod, *copy;
+  FILE *f;
+
+  *path = b->o->input;
+  if (read_all(b->o->input, &text, &len, &inner) != 0)
+    return fail_at(b, &inner);
+  mod = dgc_wat_modernise((const char *)text, len, &n, &count, &first);
+  free(text);
+  if (!mod)
+    return dgc_fail(b->d, "out of memory");
+  if (count == 0) {
+    free(mod);
+    return 0;
+  }
+  copy = module_path(b, "daggercc-input.wat");
+  f = copy ? fopen(copy, "w") : NULL;
+  bool ok = f && fwrite(mod, 1, n, f) == n;
+  ok = f && fclose(f) == 0 && ok;
+  free(mod);
+  if (!ok)
+    return dgc_fail(b->d, "%s: cannot write the rewritten text", b->o->input);
+  if (b->o->verbose)
+    fprintf(stderr,
+            "daggercc: %s: warning: %zu instruction name(s) of before 2019 "
+            "rewritten (the first: %s)\n",
+            b->o->input, count, first);
+  *path = copy;
+  return 0;
+}
+
 static int convert_text(build *b) {
   dgc_argv a = {0};
   char *out = module_path(b, "daggercc-input.wasm");
+  const char *in;
   int rc;
 
   if (!out)
     return dgc_fail(b->d, "out of memory");
-  rc = dgc_plan_wat2wasm(&a, b->o->input, out, b->d);
+  if (modern_text(b, &in) != 0)
+    return -1;
+  rc = dgc_plan_wat2wasm(&a, in, out, b->d);
   if (rc == 0)
     rc = run_tool(b, &a, "wat2wasm", NULL);
   dgc_argv_free(&a);

@@ -294,6 +294,15 @@ int dgc_plan_runtime_cc(dgc_argv *a, const dgc_rtcc_plan *p, dgc_diag *d);
 int dgc_plan_ar(dgc_argv *a, const dgc_target *t, const char *lib,
                 char *const *objs, size_t nobjs, dgc_diag *d);
 
+/* ---- wat.c: instruction names of the text format before 2019 ---------- */
+/* The WAT text src (n bytes) with every legacy instruction name (get_local,
+ * i32.wrap/i64, current_memory, anyfunc, ...) replaced by today's, outside
+ * strings and comments: malloc'd, NUL-terminated, its length in *out_n.
+ * *count is the number of names replaced and *first (if not NULL) the
+ * first one's old spelling. NULL when out of memory. */
+char *dgc_wat_modernise(const char *src, size_t n, size_t *out_n, size_t *count,
+                        const char **first);
+
 /* ---- spawn.c: running tools, temporary files -------------------------- */
 /* Prints argv on one line, each word quoted for a POSIX shell when needed. */
 void dgc_print_command(FILE *out, char *const *argv);

@@ -120,8 +120,18 @@ bool is_binary(const std::vector<uint8_t> &buf) {
 bool wat_to_wasm(const char *path, const std::vector<uint8_t> &text,
                  const wabt::Features &features, std::vector<uint8_t> &wasm) {
   wabt::Errors errors;
-  std::unique_ptr<wabt::WastLexer> lexer = wabt::WastLexer::CreateBufferLexer(
-      path, text.data(), text.size(), &errors);
+  // Instruction names of before 2019 rewritten, as daggercc does (wat.c).
+  size_t n, count;
+  std::unique_ptr<char, decltype(&free)> modern(
+      dgc_wat_modernise(reinterpret_cast<const char *>(text.data()),
+                        text.size(), &n, &count, nullptr),
+      &free);
+  if (!modern) {
+    fail(path, "out of memory");
+    return false;
+  }
+  std::unique_ptr<wabt::WastLexer> lexer =
+      wabt::WastLexer::CreateBufferLexer(path, modern.get(), n, &errors);
   std::unique_ptr<wabt::Module> module;
   wabt::WastParseOptions parse_options(features);
   wabt::Result r =
@@ -410,8 +420,7 @@ int run(const char *path, const Policy &policy, const wabt::Features &features,
     status = dagger_trap_report(env.rt, DAGGER_TRAP_EXHAUSTION);
     fail(path, "host memory exhausted");
   }
-  dagger_rt_free(env.rt);
-  return status;
+  return dagger_rt_exit(env.rt, status);
 }
 
 int load_and_run_unguarded(const char *path, const Policy &policy) {

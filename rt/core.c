@@ -88,9 +88,23 @@ void dagger_rt_set_memory(dagger_rt *rt, dagger_memory mem) {
 void dagger_rt_flush_all(dagger_rt *rt) {
   for (int fd = 0; fd < rt->max_open; fd++) {
     dagger_stream *s = rt->fds[fd];
-    if (s && s->buffers && s->scheme->flush)
-      s->scheme->flush(s);
+    if (s && s->buffers && s->scheme->flush && s->scheme->flush(s) != 0)
+      rt->output_lost = true;
   }
+}
+
+int dagger_rt_exit(dagger_rt *rt, int status) {
+  if (!rt)
+    return status;
+  dagger_rt_flush_all(rt);
+  if (rt->output_lost) {
+    dagger_rt_diag(rt, "output lost: buffered output the program wrote "
+                       "could not be written (standard output failed)");
+    if (status == 0)
+      status = DAGGER_OUTPUT_LOST_STATUS;
+  }
+  dagger_rt_free(rt);
+  return status;
 }
 
 void dagger_rt_free(dagger_rt *rt) {

@@ -340,12 +340,25 @@ static int64_t file_read(dagger_stream *st, uint8_t *buf, size_t len) {
   }
 }
 
+/* Answers what reached the file: on a full disk (or RLIMIT_FSIZE) write(2)
+ * takes part of the buffer and fails on the rest, and the guest must be
+ * told the part, not an error: otherwise it believes nothing was written
+ * and may write the same bytes again, or give up on bytes the file holds.
+ * An error is answered only when nothing at all was written. */
 static int64_t file_write(dagger_stream *st, const uint8_t *buf, size_t len) {
   file_stream *s = (file_stream *)st;
+  size_t done = 0;
   if (s->mode == 'r')
     return -DAGGER_UNSUPPORTED;
-  int err = dagger_write_all(s->fd, buf, len);
-  return err ? err : (int64_t)len;
+  while (done < len) {
+    ssize_t n = write(s->fd, buf + done, len - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return done ? (int64_t)done : -DAGGER_IO;
+    done += (size_t)n;
+  }
+  return (int64_t)done;
 }
 
 static int file_flush(dagger_stream *st) {

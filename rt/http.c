@@ -2,7 +2,9 @@
  *
  * The guest writes a raw request message; writes only accumulate (at most
  * DAGGER_HTTP_REQUEST_MAX bytes: the write that would pass it fails with
- * -IO). flush parses the message strictly (dagger_http_parse_request: a
+ * -IO). flush writes the bare LFs ending the lines of the head as CRLF
+ * (a bare CR stays malformed), parses the message strictly
+ * (dagger_http_parse_request: a
  * malformed message is -BAD_URL_INPUT, never a guess), checks the URL it
  * really asks for against the policy once more (the target in the request
  * line may differ from the path opened), hands it to libcurl and blocks
@@ -179,6 +181,27 @@ int dagger_http_parse_request(const uint8_t *msg, size_t len,
       (cl >= 0 && (unsigned long long)cl != out->body.n))
     return DAGGER_BAD_URL_INPUT;
   return DAGGER_OK;
+}
+
+size_t dagger_http_crlf_head(const uint8_t *msg, size_t len, uint8_t *out) {
+  size_t o = 0, i = 0, line = 0;
+  bool done = false;
+  for (; i < len && !done; i++) {
+    if (msg[i] == '\n') {
+      bool bare = i == line || msg[i - 1] != '\r';
+      done = i - line == (bare ? 0 : 1); /* the blank line ends the head */
+      line = i + 1;
+      if (bare && out)
+        out[o] = '\r';
+      o += bare;
+    }
+    if (out)
+      out[o] = msg[i];
+    o++;
+  }
+  if (out && i < len)
+    memcpy(out + o, msg + i, len - i);
+  return o + (len - i);
 }
 
 #ifdef DAGGER_HAVE_CURL
@@ -669,8 +692,26 @@ static int setup_easy(http_stream *s, const dagger_http_request *r) {
   return err;
 }
 
+/* Rewrites the bare LFs of the request head as CRLF (RFC 9112, 2.2: a
+ * recipient may take a bare LF for a line end; Dagger's own test modules of
+ * 2018 wrote them). 0 or -DAGGER_IO. */
+static int crlf_request(http_stream *s) {
+  size_t n = dagger_http_crlf_head(s->req.p, s->req.len, NULL);
+  if (n == s->req.len)
+    return 0;
+  uint8_t *p = malloc(n);
+  if (!p)
+    return -DAGGER_IO;
+  dagger_http_crlf_head(s->req.p, s->req.len, p);
+  free(s->req.p);
+  s->req = (buf){.p = p, .off = 0, .len = n, .cap = n};
+  return 0;
+}
+
 /* Checks the request and the URL it asks for; 0 or a negated error. */
 static int check_request(http_stream *s, dagger_http_request *r) {
+  if (crlf_request(s) != 0)
+    return -DAGGER_IO;
   if (dagger_http_parse_request(s->req.p, s->req.len, r) != DAGGER_OK ||
       !host_matches(s, r))
     return -DAGGER_BAD_URL_INPUT;

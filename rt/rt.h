@@ -103,6 +103,7 @@ struct dagger_rt {
   const char *const *allow;
   const char *const *deny;
   int default_allow;
+  bool output_lost; /* a flush at exit or trap failed (dagger_rt_exit) */
 };
 
 /* open and close of a stream that has no state and whose URL has no parts
@@ -191,6 +192,12 @@ typedef struct dagger_http_request {
 /* DAGGER_OK or DAGGER_BAD_URL_INPUT. Needs no libcurl. */
 int dagger_http_parse_request(const uint8_t *msg, size_t len,
                               dagger_http_request *out);
+/* The request with every bare LF of its head (the lines up to and including
+ * the first empty one) written CRLF, the body untouched: the flush of an
+ * http(s) stream does this before parsing. Writes it to out when out is
+ * not NULL; returns its length (len when there is no bare LF). A bare CR
+ * is left for the parser to refuse. */
+size_t dagger_http_crlf_head(const uint8_t *msg, size_t len, uint8_t *out);
 
 /* ---- policy.c (continued): the normal form rules are matched on --------
  * Writes the normal form of url into out (NUL-terminated): scheme and host

@@ -111,8 +111,9 @@ int main(int argc, char **argv) {
   dagger_w2c_traps_init(mem.base);
   status = dagger_glue_run(rt);
   dagger_w2c_traps_fini();
-  /* Streams are flushed while the guest memory still exists. */
-  dagger_rt_free(rt);
+  /* Streams are flushed while the guest memory still exists; output that
+   * cannot be written then changes the status (dagger_rt_exit). */
+  status = dagger_rt_exit(rt, status);
   dagger_glue_free();
   wasm_rt_free();
   return status;

@@ -42,6 +42,12 @@
 
 #include "wasm-rt.h"
 
+/* daggercc's wasm-rt.h keeps a memory's size in bytes in 64 bits (wabt's
+ * 32 wrap to 0 at 65,536 pages): the checks below and wasm2c's own bulk
+ * memory checks rely on it. */
+_Static_assert(sizeof(((wasm_rt_memory_t *)0)->size) == 8,
+               "wasm-rt.h must be daggercc's copy, with a 64-bit memory size");
+
 #ifndef MEMCHECK /* compiled on its own */
 #define MEMCHECK(mem, a, t)
 #endif

@@ -25,8 +25,10 @@
 #                checks that http(s) opens answer -UNSUPPORTED instead.
 #   NAME.sh      a script that does the run itself, for tests that need a
 #                server or a directory: it gets RUN (a program that runs the
-#                module with its arguments) and WORK (a scratch directory)
-#                and exits non-zero on failure (77: skip).
+#                module with its arguments), WORK (a scratch directory),
+#                ENGINE (compiled, interp or cross:TRIPLE) and BITS (the
+#                target's pointer size: 32 or 64), and exits non-zero on
+#                failure (77: skip).
 # The program runs in a fresh scratch directory, which is the jail.
 set -euo pipefail
 engine=$1 wat=$2
@@ -101,7 +103,13 @@ case $engine in
 esac
 chmod +x "$WORK/run"
 RUN=$WORK/run
-export RUN WORK
+ENGINE=$engine
+BITS=$(getconf LONG_BIT)
+if [[ $engine == cross:* ]]; then
+  BITS=$("$DAGGERCC" --target="${engine#cross:}" --print-features |
+    sed -n 's/^pointer-size: \([0-9]*\)-bit$/\1/p')
+fi
+export RUN WORK ENGINE BITS
 
 if [[ -f $src.sh ]]; then
   cd "$WORK/jail"

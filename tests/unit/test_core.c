@@ -1,5 +1,7 @@
 /* The descriptor table and call dispatch, through the public API with a
  * real guest memory buffer. */
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +183,47 @@ static void test_strerror(void) {
   CU_ASSERT_EQUAL(dagger_trap_report(NULL, DAGGER_TRAP_DIV_BY_ZERO), 204);
 }
 
+/* dagger_rt_exit with stdout on /dev/full and at status: what it returns;
+ * its one stderr line goes to a temporary file, read into err. */
+static int exit_with_full_stdout(int status, bool trap, char *err,
+                                 size_t size) {
+  FILE *tmp = tmpfile();
+  int full = open("/dev/full", O_WRONLY);
+  int saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
+  dup2(full, STDOUT_FILENO);
+  dup2(fileno(tmp), STDERR_FILENO);
+  dagger_rt *rt = new_rt(0, 0);
+  int32_t fd = open_at(rt, 0, "stdout://");
+  memcpy(buf + 64, "hello, world\n", 13);
+  CU_ASSERT_EQUAL(dagger_write(rt, fd, 64, 13), 13); /* acknowledged */
+  if (trap)
+    status = dagger_trap_report(rt, DAGGER_TRAP_UNREACHABLE);
+  status = dagger_rt_exit(rt, status);
+  dup2(saved_out, STDOUT_FILENO);
+  dup2(saved_err, STDERR_FILENO);
+  close(saved_out), close(saved_err), close(full);
+  rewind(tmp);
+  err[fread(err, 1, size - 1, tmp)] = '\0';
+  fclose(tmp);
+  return status;
+}
+
+static void test_output_lost(void) {
+  char err[512];
+  if (access("/dev/full", W_OK) != 0)
+    return;
+  CU_ASSERT_EQUAL(exit_with_full_stdout(0, false, err, sizeof err),
+                  DAGGER_OUTPUT_LOST_STATUS);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "test: output lost: "));
+  CU_ASSERT_PTR_EQUAL(strchr(err, '\n'), err + strlen(err) - 1);
+  CU_ASSERT_EQUAL(exit_with_full_stdout(3, false, err, sizeof err), 3);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "output lost"));
+  /* the trap's flush fails: its status stays, and the loss is told */
+  CU_ASSERT_EQUAL(exit_with_full_stdout(0, true, err, sizeof err), 201);
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "trap: unreachable"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(err, "output lost"));
+}
+
 static const unit_test tests[] = {
     {"lowest free descriptor reused", test_lowest_free_reused},
     {"table bounded", test_table_bounded},
@@ -191,6 +234,7 @@ static const unit_test tests[] = {
     {"stdout", test_stdout},
     {"reversed layout", test_reversed_layout},
     {"strerror and traps", test_strerror},
+    {"output lost at exit", test_output_lost},
     {NULL, NULL},
 };
 

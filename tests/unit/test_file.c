@@ -18,6 +18,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -525,6 +526,41 @@ static void test_large_file(void) {
   unlink(p);
 }
 
+/* A file that cannot grow past 64 KiB (RLIMIT_FSIZE: the kernel answers
+ * as on a full disk, a short write, then an error): a write that only
+ * partly fits answers the part that reached the file, the next one the
+ * error, and the file holds exactly what was acknowledged. */
+static void test_full_file(void) {
+  struct rlimit old, lim;
+  char p[PATH_MAX * 2];
+  struct stat st;
+  CU_ASSERT_FATAL(getrlimit(RLIMIT_FSIZE, &old) == 0);
+  lim = old;
+  lim.rlim_cur = 65536;
+  signal(SIGXFSZ, SIG_IGN);
+  CU_ASSERT_FATAL(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+  dagger_rt *rt = new_rt(jail);
+  int32_t fd = open_url(rt, "file:///full.bin?mode=w");
+  CU_ASSERT(fd >= 0);
+  memset(mem + DATA_AT, 'x', 70000);
+  int64_t acked = 0;
+  int32_t r = dagger_write(rt, fd, DATA_AT, 60000);
+  CU_ASSERT_EQUAL(r, 60000);
+  acked += r > 0 ? r : 0;
+  r = dagger_write(rt, fd, DATA_AT, 10000);
+  CU_ASSERT_EQUAL(r, 5536);
+  acked += r > 0 ? r : 0;
+  CU_ASSERT_EQUAL(dagger_write(rt, fd, DATA_AT, 10000), -DAGGER_IO);
+  dagger_close(rt, fd);
+  dagger_rt_free(rt);
+  setrlimit(RLIMIT_FSIZE, &old);
+  signal(SIGXFSZ, SIG_DFL);
+  at("jail/full.bin", p);
+  CU_ASSERT_EQUAL(stat(p, &st), 0);
+  CU_ASSERT_EQUAL(st.st_size, acked);
+  unlink(p);
+}
+
 static const unit_test tests[] = {
     {"jail path decoding", test_jail_path},
     {"escape battery, openat2", test_battery_openat2},
@@ -538,6 +574,7 @@ static const unit_test tests[] = {
     {"jail roots", test_jail_roots},
     {"permission denied", test_permission_denied},
     {"large file streaming", test_large_file},
+    {"a write to a full file", test_full_file},
     {NULL, NULL},
 };
 

@@ -308,10 +308,7 @@ static const char *const malformed[] = {
     "",
     "GET /echo HTTP/1.0\r\n\r\n",
     "GET /echo http/1.1\r\n\r\n",
-    "GET /echo HTTP/1.1\n\n",
-    "GET /echo HTTP/1.1\r\n\n",
     "GET /echo HTTP/1.1\r\nX: a\rb\r\n\r\n",
-    "GET /echo HTTP/1.1\r\nX: a\nY: b\r\n\r\n",
     "GET /echo HTTP/1.1\r\n",
     "GET /echo HTTP/1.1",
     "GET  /echo HTTP/1.1\r\n\r\n",
@@ -346,12 +343,65 @@ static const char *const malformed[] = {
     "GET /echo HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n",
 };
 
+/* Bare CRs stay malformed, with or without bare LFs around them. */
+static const char *const bare_cr[] = {
+    "GET /echo HTTP/1.1\r\r\n\r\n",    "GET /echo HTTP/1.1\rX: a\r\n\r\n",
+    "GET /echo HTTP/1.1\nX: a\rb\n\n", "GET /echo HTTP/1.1\nX: a\r\r\n\n",
+    "GET /echo HTTP/1.1\n\r",
+};
+
 /* Well-formed, but not a request this stream can send. */
 static const char *const refused[] = {
     "GET /echo HTTP/1.1\r\nHost: other.example\r\n\r\n",
     "GET http://other.example:1/echo HTTP/1.1\r\n\r\n",
     "HEAD /echo HTTP/1.1\r\nContent-Length: 1\r\n\r\nx",
 };
+
+/* Bare LFs in the head are line ends, rewritten CRLF; the body keeps its
+ * bytes; bare CRs are refused. */
+static void test_bare_lf(void) {
+  static const struct {
+    const char *in, *want;
+  } cases[] = {
+      {"GET /echo HTTP/1.1\n\n", "GET /echo HTTP/1.1\r\n\r\n"},
+      {"GET /echo HTTP/1.1\r\n\n", "GET /echo HTTP/1.1\r\n\r\n"},
+      {"GET /echo HTTP/1.1\r\nX: a\nY: b\r\n\r\n",
+       "GET /echo HTTP/1.1\r\nX: a\r\nY: b\r\n\r\n"},
+      {"POST /echo HTTP/1.1\nContent-Length: 4\n\na\nb\n",
+       "POST /echo HTTP/1.1\r\nContent-Length: 4\r\n\r\na\nb\n"},
+      {"GET /echo HTTP/1.1\r\n\r\n", "GET /echo HTTP/1.1\r\n\r\n"},
+      {"GET /echo HTTP/1.1\n", "GET /echo HTTP/1.1\r\n"},
+  };
+  uint8_t out[256];
+  dagger_http_request req;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    size_t n = strlen(cases[i].in), want = strlen(cases[i].want);
+    CU_ASSERT_EQUAL(
+        dagger_http_crlf_head((const uint8_t *)cases[i].in, n, NULL), want);
+    memset(out, 0, sizeof out);
+    dagger_http_crlf_head((const uint8_t *)cases[i].in, n, out);
+    CU_ASSERT_EQUAL(memcmp(out, cases[i].want, want), 0);
+  }
+  for (size_t i = 0; i < sizeof bare_cr / sizeof bare_cr[0]; i++) {
+    size_t n = strlen(bare_cr[i]);
+    size_t m = dagger_http_crlf_head((const uint8_t *)bare_cr[i], n, out);
+    CU_ASSERT_EQUAL(dagger_http_parse_request(out, m, &req),
+                    DAGGER_BAD_URL_INPUT);
+  }
+  /* end to end: the 2018 Dagger test's request shape */
+  const char *u = url_of("http", "127.0.0.1", plain.port, "/");
+  char url[256], req_text[256];
+  snprintf(url, sizeof url, "%s", u);
+  snprintf(req_text, sizeof req_text,
+           "GET /echo HTTP/1.1\nHost: 127.0.0.1:%d\nX-Test: lf\n\n",
+           plain.port);
+  CU_ASSERT(get(url, req_text, resp, sizeof resp) > 0);
+  CU_ASSERT(strncmp(resp, "HTTP/1.1 200", 12) == 0);
+  CU_ASSERT(strstr(resp, "\nX-Test: lf\n") != NULL);
+  for (size_t i = 0; i < sizeof bare_cr / sizeof bare_cr[0]; i++)
+    CU_ASSERT_EQUAL(get(url, bare_cr[i], resp, sizeof resp),
+                    -DAGGER_BAD_URL_INPUT);
+}
 
 /* Each is refused at flush, before anything is sent. */
 static void test_malformed_requests(void) {
@@ -637,6 +687,7 @@ static const unit_test tests[] = {
     {"raw response: 3xx, chunked", test_raw_response},
     {"write, flush, read order", test_stream_rules},
     {"malformed requests", test_malformed_requests},
+    {"bare LF in the request head", test_bare_lf},
     {"bad URLs", test_bad_urls},
     {"policy at flush", test_policy_at_flush},
     {"reset mid-body", test_reset_mid_body},

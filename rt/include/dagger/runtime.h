@@ -76,8 +76,17 @@ dagger_rt *dagger_rt_new(const dagger_config *cfg);
 void dagger_rt_set_memory(dagger_rt *rt, dagger_memory mem);
 /* Flushes and closes every open stream, then frees the state. */
 void dagger_rt_free(dagger_rt *rt);
-/* Flushes every open stream that buffers (stdout://, stderr://). */
+/* Flushes every open stream that buffers (stdout://, stderr://). A failed
+ * flush is remembered: those bytes were acknowledged to the guest and are
+ * lost, which dagger_rt_exit reports. */
 void dagger_rt_flush_all(dagger_rt *rt);
+/* The end of a run: flushes, closes and frees as dagger_rt_free, and
+ * returns the process's exit status. When output the guest was told was
+ * written could not be (stdout on a full disk or /dev/full), it prints one
+ * line on stderr, "PROGRAM: output lost: ...", and a status of 0 becomes
+ * DAGGER_OUTPUT_LOST_STATUS; a non-zero status (the guest's own, or a
+ * trap's) is kept, since it already says that the run failed. */
+int dagger_rt_exit(dagger_rt *rt, int status);
 
 /* The five calls, exactly as the guest sees them. Results: >= 0 success,
  * negated dagger_error on failure. Pointers are guest offsets. */
@@ -107,6 +116,9 @@ typedef enum dagger_trap {
  * the trap kind, so 201..209. Guest exit statuses are truncated to 8 bits by
  * the operating system; 201..209 are reserved for traps. */
 #define DAGGER_TRAP_EXIT_BASE 200
+/* Exit status of a guest that returned 0 but whose buffered output could
+ * not be written at exit (dagger_rt_exit); reserved like the trap ones. */
+#define DAGGER_OUTPUT_LOST_STATUS 210
 
 /* The message of a trap kind ("unreachable executed", ...). */
 const char *dagger_trap_message(dagger_trap kind);
