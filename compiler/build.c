@@ -100,7 +100,7 @@ static int modern_text(build *b, const char **path) {
   FILE *f;
 
   *path = b->o->input;
-  if (read_all(b->o->input, &text, &len, &inner) != 0)
+  if (dgc_read_input(b->o->input, &text, &len, &inner) != 0)
     return fail_at(b, &inner);
   mod = dgc_wat_modernise((const char *)text, len, &n, &count, &first);
   free(text);
@@ -118,10 +118,10 @@ static int modern_text(build *b, const char **path) {
   if (!ok)
     return dgc_fail(b->d, "%s: cannot write the rewritten text", b->o->input);
   if (b->o->verbose)
-    fprintf(stderr,
-            "daggercc: %s: warning: %zu instruction name(s) of before 2019 "
-            "rewritten (the first: %s)\n",
-            b->o->input, count, first);
+    dgc_print_error(stderr, "daggercc",
+                    "%s: warning: %zu instruction name(s) of before 2019 "
+                    "rewritten (the first: %s)",
+                    b->o->input, count, first);
   *path = copy;
   return 0;
 }
