@@ -450,45 +450,140 @@ static unsigned jobs(build *b) {
   return n < 1 ? 1 : n > DGC_MAX_JOBS ? DGC_MAX_JOBS : (unsigned)n;
 }
 
-/* Shards: the glue (which includes the main unit) and every other unit
- * compiled to objects, jobs at a time; objs gets the objects, the glue's
- * first, then the harness's other modules' C, NULL-terminated. */
-static int compile_units(build *b, char ***objs) {
-  size_t n = b->nunits + 1, nmore = 0;
-  dgc_argv *plans = calloc(n, sizeof *plans);
-  char ***cmds = calloc(n, sizeof *cmds);
+/* The texts object i is made of, for its cache key: the glue with the
+ * main unit it includes, or a unit; with the module's header. */
+static int unit_texts(build *b, size_t i, char *texts[4]) {
+  const char *paths[] = {i == 0 ? b->glue_c : b->units[i - 1],
+                         i == 0 ? b->module_c : b->module_h,
+                         i == 0 ? b->module_h : NULL, NULL};
+  size_t len;
+
+  for (size_t k = 0; k < 4; k++)
+    texts[k] = NULL;
+  for (size_t k = 0; paths[k]; k++)
+    if (dgc_read_input(paths[k], (uint8_t **)&texts[k], &len, b->d) != 0)
+      return -1;
+  return 0;
+}
+
+typedef struct units {
+  size_t n;        /* the glue and the units */
+  dgc_argv *plans; /* compile command of each */
+  char **objs;     /* object of each: a temporary file or a cached one */
+  char **cached;   /* the cached ones (malloc'd), else NULL */
+  char (*keys)[DGC_OBJ_KEY];
+  char ***todo;   /* the commands of the objects not cached */
+  size_t *todo_i; /* their indexes */
+  size_t ntodo;
+} units;
+
+static void units_free(units *u) {
+  for (size_t i = 0; i < u->n; i++) {
+    if (u->plans)
+      dgc_argv_free(&u->plans[i]);
+    if (u->cached)
+      free(u->cached[i]);
+  }
+  free(u->plans);
+  free(u->cached);
+  free(u->keys);
+  free(u->todo);
+  free(u->todo_i);
+}
+
+/* Object i: planned, and found in the cache or added to the work. */
+static int plan_unit(build *b, dgc_objcache *oc, units *u, size_t i) {
+  dgc_cc_plan p = cc_plan(b);
+  char name[48], *texts[4];
+
+  snprintf(name, sizeof name, "daggercc-shard-%zu.o", i);
+  u->objs[i] = dgc_tmp_path(b->dir, name);
+  if (!u->objs[i])
+    return dgc_fail(b->d, "out of memory");
+  p.source = i == 0 ? b->glue_c : b->units[i - 1];
+  p.output = u->objs[i];
+  p.compile_only = true;
+  if (dgc_plan_cc(&u->plans[i], &p, b->d) != 0)
+    return -1;
+  if (oc->on) {
+    if (unit_texts(b, i, texts) != 0)
+      return -1;
+    dgc_objcache_key(oc, u->plans[i].v, p.source, p.output,
+                     (const char *const *)texts, u->keys[i]);
+    for (size_t k = 0; k < 4; k++)
+      free(texts[k]);
+    u->cached[i] = dgc_objcache_find(oc, u->keys[i]);
+    if (u->cached[i]) {
+      u->objs[i] = u->cached[i];
+      return 0;
+    }
+  }
+  u->todo_i[u->ntodo] = i;
+  u->todo[u->ntodo++] = u->plans[i].v;
+  return 0;
+}
+
+/* The cache for this build, or none (--no-cache, no cache folder, or one
+ * that cannot be used: said under -v). */
+static void open_cache(build *b, dgc_objcache *oc, char *const *argv) {
   dgc_diag inner;
-  int rc = plans && cmds ? 0 : dgc_fail(b->d, "out of memory");
+
+  *oc = (dgc_objcache){0};
+  if (b->o->no_cache || !b->o->paths.cachedir)
+    return;
+  if (dgc_objcache_open(oc, b->o->paths.cachedir, argv, b->o->paths.incdir,
+                        b->o->verbose, &inner) != 0 &&
+      b->o->verbose)
+    dgc_print_error(stderr, "daggercc", "note: compiling without the cache: %s",
+                    inner.msg);
+}
+
+/* Shards: the glue (which includes the main unit) and every other unit
+ * compiled to objects, jobs at a time, or taken from the cache; objs gets
+ * the objects, the glue's first, then the harness's other modules' C,
+ * NULL-terminated. */
+static int compile_units(build *b, units *u) {
+  size_t nmore = 0;
+  dgc_objcache oc = {0};
+  dgc_diag inner;
+  int rc = 0;
 
   for (char **m = b->more; m && *m; m++)
     nmore++;
-  *objs = calloc(n + nmore + 1, sizeof **objs);
-  if (!*objs)
-    rc = dgc_fail(b->d, "out of memory");
-  for (size_t i = 0; rc == 0 && i < n; i++) {
-    dgc_cc_plan p = cc_plan(b);
-    char name[48];
-    snprintf(name, sizeof name, "daggercc-shard-%zu.o", i);
-    (*objs)[i] = dgc_tmp_path(b->dir, name);
-    if (!(*objs)[i]) {
-      rc = dgc_fail(b->d, "out of memory");
-      break;
+  u->n = b->nunits + 1;
+  u->plans = calloc(u->n, sizeof *u->plans);
+  u->cached = calloc(u->n, sizeof *u->cached);
+  u->keys = calloc(u->n, sizeof *u->keys);
+  u->todo = calloc(u->n, sizeof *u->todo);
+  u->todo_i = calloc(u->n, sizeof *u->todo_i);
+  u->objs = calloc(u->n + nmore + 1, sizeof *u->objs);
+  if (!u->plans || !u->cached || !u->keys || !u->todo || !u->todo_i || !u->objs)
+    return dgc_fail(b->d, "out of memory");
+  for (size_t i = 0; rc == 0 && i < u->n; i++) {
+    if (i == 0) {
+      /* The compiler's identity comes from the first command's word. */
+      dgc_cc_plan p = cc_plan(b);
+      dgc_argv first = {0};
+      p.compile_only = true;
+      if (dgc_plan_cc(&first, &p, b->d) != 0)
+        return -1;
+      open_cache(b, &oc, first.v);
+      dgc_argv_free(&first);
     }
-    p.source = i == 0 ? b->glue_c : b->units[i - 1];
-    p.output = (*objs)[i];
-    p.compile_only = true;
-    rc = dgc_plan_cc(&plans[i], &p, b->d);
-    cmds[i] = plans[i].v;
+    rc = plan_unit(b, &oc, u, i);
   }
-  if (rc == 0 && dgc_run_parallel(cmds, n, jobs(b), b->o->verbose, NULL, NULL,
-                                  &inner) != 0)
+  if (rc == 0 && dgc_run_parallel(u->todo, u->ntodo, jobs(b), b->o->verbose,
+                                  NULL, NULL, &inner) != 0)
     rc = dgc_fail(b->d, "%s: %s", b->o->input, inner.msg);
+  for (size_t k = 0; rc == 0 && oc.on && k < u->ntodo; k++) {
+    size_t i = u->todo_i[k];
+    if (dgc_objcache_put(&oc, u->keys[i], u->objs[i], &inner) != 0 &&
+        b->o->verbose)
+      dgc_print_error(stderr, "daggercc", "note: not cached: %s", inner.msg);
+  }
+  dgc_objcache_close(&oc);
   for (size_t k = 0; rc == 0 && k < nmore; k++)
-    (*objs)[n + k] = b->more[k];
-  for (size_t i = 0; plans && i < n; i++)
-    dgc_argv_free(&plans[i]);
-  free(plans);
-  free(cmds);
+    u->objs[u->n + k] = b->more[k];
   return rc;
 }
 
@@ -496,16 +591,16 @@ static int compile(build *b) {
   dgc_cc_plan p;
   dgc_argv a = {0};
   dgc_diag inner;
-  char **objs = NULL;
+  units u = {0};
   int rc = dgc_runtime_get(b->target, &b->o->paths, b->o->cc, b->o->verbose,
                            &b->runtime, b->d);
 
   p = cc_plan(b);
   if (rc == 0 && b->nunits > 0) {
-    rc = compile_units(b, &objs);
-    if (objs) {
-      p.source = objs[0];
-      p.more_sources = (const char *const *)objs + 1;
+    rc = compile_units(b, &u);
+    if (rc == 0) {
+      p.source = u.objs[0];
+      p.more_sources = (const char *const *)u.objs + 1;
     }
   }
   if (rc == 0)
@@ -513,7 +608,8 @@ static int compile(build *b) {
   if (rc == 0)
     rc = run_tool(b, &a, b->nunits ? "the link" : "the C compiler", NULL);
   dgc_argv_free(&a);
-  free(objs);
+  free(u.objs);
+  units_free(&u);
   if (rc == 0 && dgc_check_executable(b->out_tmp, b->target, &inner) != 0)
     rc = dgc_fail(b->d, "%s: %s", b->o->output, inner.msg);
   return rc;

@@ -441,6 +441,32 @@ int dgc_entry_replaceable(const char *dest, dgc_diag *d);
 int dgc_entry_publish(const char *tmp, const char *dest, mode_t mode,
                       dgc_diag *d);
 
+/* ---- objcache.c: compiled units in the cache, by content --------------- */
+enum { DGC_OBJ_KEY = DGC_SHA256_HEX + 6 }; /* "shard-" + hex */
+
+typedef struct dgc_objcache {
+  dgc_cache cache;
+  bool on;                   /* false: every look-up misses */
+  char base[DGC_SHA256_HEX]; /* version, compiler identity, headers */
+} dgc_objcache;
+
+/* Opens the cache at root for objects compiled by cc_argv[0] against the
+ * runtime headers in incdir. -1 with a message when it cannot be used
+ * (the build then compiles without it). */
+int dgc_objcache_open(dgc_objcache *oc, const char *root, char *const *cc_argv,
+                      const char *incdir, bool verbose, dgc_diag *d);
+void dgc_objcache_close(dgc_objcache *oc);
+/* The key of the object that argv (compiling source into output) makes of
+ * texts (NULL-terminated: everything the unit includes that varies). */
+void dgc_objcache_key(const dgc_objcache *oc, char *const *argv,
+                      const char *source, const char *output,
+                      const char *const *texts, char key[DGC_OBJ_KEY]);
+/* The cached object's path (malloc'd), or NULL when there is none. */
+char *dgc_objcache_find(dgc_objcache *oc, const char *key);
+/* Stores the object file obj under key. 0, or -1 with a message. */
+int dgc_objcache_put(dgc_objcache *oc, const char *key, const char *obj,
+                     dgc_diag *d);
+
 /* ---- target.c: the targets (config.h's table, compiler/targets.cmake) ---
  * A target is a GNU triple. Its programs are compiled by its C compiler
  * (or $CC), against a runtime built for it (runtime.c), with its bounds
@@ -543,7 +569,8 @@ typedef struct dgc_options {
   const char *cc, *cflags, *tmpdir; /* from the environment, or NULL */
   dgc_paths paths;                  /* the runtime's */
   bool verbose;                     /* print every command before it runs */
-  unsigned jobs;     /* compilers run at once; 0: one per CPU */
+  unsigned jobs;                    /* compilers run at once; 0: one per CPU */
+  bool no_cache;     /* --no-cache: compile every unit, store nothing */
   size_t shard_size; /* bytes of C per unit (shard.c); 0: the default */
   /* --harness (harness.c): no ABI check, the harness instead of the glue;
    * harness->modules[0] is input. NULL for a program. */

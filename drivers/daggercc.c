@@ -41,6 +41,8 @@ static const char usage_text[] =
     "  -v               print every command, shell-quoted, before running it\n"
     "  -j N             run up to N C compilers at once on a big module's\n"
     "                   translation units (default: one per CPU)\n"
+    "  --no-cache       compile every unit of a big module, keep none in\n"
+    "                   the cache\n"
     "  --emit-c DIR     keep the generated C in DIR (created if missing):\n"
     "                   " DGC_MODULE_C ", " DGC_MODULE_H ", " DGC_GLUE_C "\n"
     "  --allow RULE     compile in a policy rule allowing the URLs RULE\n"
@@ -77,6 +79,8 @@ static const char usage_tail[] =
     "  TMPDIR   where temporary files go (default /tmp)\n"
     "  DAGGER_SHARD_SIZE  bytes of C per translation unit of a big module\n"
     "           (default 2 MiB; smaller modules compile as one unit)\n"
+    "  DAGGER_CACHE_DIR   the cache of runtimes and compiled units\n"
+    "           (default $XDG_CACHE_HOME/daggercc or ~/.cache/daggercc)\n"
     "  XDG_CACHE_HOME  where runtimes built for other targets are kept\n"
     "           (default ~/.cache; in the daggercc folder there)\n"
     "  DAGGERCC_LOCK_TIMEOUT  seconds to wait for another daggercc building\n"
@@ -247,6 +251,8 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
     return c->print_runner = true, 0;
   if (strcmp(a, "--static") == 0)
     return c->o.static_link = true, 0;
+  if (strcmp(a, "--no-cache") == 0)
+    return c->o.no_cache = true, 0;
   if (a[0] == '-' && a[1] == 'O') {
     if (a[2] < '0' || a[2] > '3' || a[3])
       return usage_error("%s: expected -O0, -O1, -O2 or -O3", a);
@@ -360,12 +366,16 @@ static const char *env(const char *name) {
   return v && *v ? v : NULL;
 }
 
-/* $XDG_CACHE_HOME/daggercc, else ~/.cache/daggercc; NULL without either. */
+/* $DAGGER_CACHE_DIR, else $XDG_CACHE_HOME/daggercc, else
+ * ~/.cache/daggercc; NULL without any. */
 static char *cache_dir(void) {
-  const char *xdg = env("XDG_CACHE_HOME"), *home = env("HOME");
+  const char *own = env("DAGGER_CACHE_DIR"), *xdg = env("XDG_CACHE_HOME");
+  const char *home = env("HOME");
   char buf[PATH_MAX];
 
-  if (xdg && xdg[0] == '/')
+  if (own && own[0] == '/')
+    snprintf(buf, sizeof buf, "%s", own);
+  else if (xdg && xdg[0] == '/')
     snprintf(buf, sizeof buf, "%s/daggercc", xdg);
   else if (home)
     snprintf(buf, sizeof buf, "%s/.cache/daggercc", home);
