@@ -409,23 +409,32 @@ static int write_glue(build *b) {
 
 /* --emit-c: the generated C, complete, before it is compiled (so it is
  * there to look at when the compiler fails). */
+static int emit_one(build *b, int dfd, const char *from, const char *name) {
+  uint8_t *buf = NULL;
+  size_t len;
+  int rc = dgc_read_input(from, &buf, &len, b->d);
+
+  if (rc == 0)
+    rc = dgc_out_dir_write(dfd, b->o->emit_c, name, buf, len, b->d);
+  free(buf);
+  return rc;
+}
+
 static int emit_c(build *b) {
-  const char *dir = b->o->emit_c;
   const char *from[] = {b->module_c, b->module_h, b->glue_c};
   const char *name[] = {DGC_MODULE_C, DGC_MODULE_H, DGC_GLUE_C};
   int dfd, rc = 0;
 
-  if (!dir)
+  if (!b->o->emit_c)
     return 0;
-  if ((dfd = dgc_out_dir_open(dir, b->d)) < 0)
+  if ((dfd = dgc_out_dir_open(b->o->emit_c, b->d)) < 0)
     return -1;
-  for (int i = 0; i < 3 && rc == 0; i++) {
-    uint8_t *buf = NULL;
-    size_t len;
-    rc = dgc_read_input(from[i], &buf, &len, b->d);
-    if (rc == 0)
-      rc = dgc_out_dir_write(dfd, dir, name[i], buf, len, b->d);
-    free(buf);
+  for (int i = 0; i < 3 && rc == 0; i++)
+    rc = emit_one(b, dfd, from[i], name[i]);
+  /* A big module's other units, under the names they compile as. */
+  for (size_t i = 0; i < b->nunits && rc == 0; i++) {
+    const char *slash = strrchr(b->units[i], '/');
+    rc = emit_one(b, dfd, b->units[i], slash ? slash + 1 : b->units[i]);
   }
   close(dfd);
   return rc;

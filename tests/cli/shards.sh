@@ -41,7 +41,9 @@ n=$(units)
 ok $? "sharded into units ($n compiles)"
 ./cold
 ok $(($? != want)) "sharded program gives the same status as one unit"
-nm cold | grep -q ' [tT] w2c_f119$' && ! nm -D cold 2> /dev/null | grep -q w2c_
+syms=$(nm cold)
+dyn=$(nm -D cold 2> /dev/null)
+grep -q ' [tT] w2c_f119$' <<<"$syms" && ! grep -q w2c_ <<<"$dyn"
 ok $? "w2c_ functions are defined, hidden from the dynamic symbols"
 [[ $(stat -c %a "$DAGGER_CACHE_DIR") == 700 ]]
 ok $? "the cache folder is private"
@@ -89,6 +91,12 @@ ok $((s1 + $? != 0)) "two concurrent compiles on one cache"
 ok $(($? != want)) "concurrent compile 1 right"
 ./c2
 ok $(($? != want)) "concurrent compile 2 right"
+
+# --emit-c keeps every unit, under the names it compiled.
+DAGGER_SHARD_SIZE=2000 dcc --emit-c emitted big.wat -o e
+expect_status 0 "--emit-c, sharded"
+[[ -f emitted/daggercc-shard-1.c && -f emitted/daggercc-module.c ]]
+ok $? "--emit-c writes the units: $(ls emitted | tr '\n' ' ')"
 
 # Usage errors.
 for bad in "-j 0" "-j x" "-j 65" "-j"; do
