@@ -532,6 +532,20 @@ static int plan_unit(build *b, dgc_objcache *oc, units *u, size_t i) {
   return 0;
 }
 
+typedef struct unit_count {
+  build *b;
+  size_t done, total;
+} unit_count;
+
+static void unit_done(void *ctx, size_t i) {
+  unit_count *c = ctx;
+
+  (void)i;
+  c->done++;
+  if (c->b->o->unit_progress)
+    c->b->o->unit_progress(c->b->o->progress_ctx, c->done, c->total);
+}
+
 /* The cache for this build, or none (--no-cache, no cache folder, or one
  * that cannot be used: said under -v). */
 static void open_cache(build *b, dgc_objcache *oc, char *const *argv) {
@@ -581,8 +595,11 @@ static int compile_units(build *b, units *u) {
     }
     rc = plan_unit(b, &oc, u, i);
   }
+  unit_count count = {b, u->n - u->ntodo - 1, u->n};
+  if (rc == 0)
+    unit_done(&count, 0);
   if (rc == 0 && dgc_run_parallel(u->todo, u->ntodo, jobs(b), b->o->verbose,
-                                  NULL, NULL, &inner) != 0)
+                                  unit_done, &count, &inner) != 0)
     rc = dgc_fail(b->d, "%s: %s", b->o->input, inner.msg);
   for (size_t k = 0; rc == 0 && oc.on && k < u->ntodo; k++) {
     size_t i = u->todo_i[k];

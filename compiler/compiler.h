@@ -577,6 +577,9 @@ typedef struct dgc_options {
   const struct dgc_harness *harness;
   /* Called as each stage starts (1..nstages); may be NULL. */
   void (*progress)(void *ctx, int stage, int nstages, const char *what);
+  /* Called as a big module's units are done (cached ones count as done at
+   * once); may be NULL. */
+  void (*unit_progress)(void *ctx, size_t done, size_t total);
   void *progress_ctx;
 } dgc_options;
 

@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { EXIT_USAGE = 2, MAX_RULES = 256 };
@@ -115,6 +116,34 @@ static void progress(void *ctx, int n, int total, const char *what) {
   (void)ctx;
   progress_clear();
   progress_width = fprintf(stderr, "daggercc: [%d/%d] %s...", n, total, what);
+  fflush(stderr);
+}
+
+/* A big module's units: a bar, the count, the time so far and an estimate
+ * of what is left from the pace so far. */
+static void unit_progress(void *ctx, size_t done, size_t total) {
+  static struct timespec start;
+  struct timespec now;
+  char bar[21];
+  double t, left;
+
+  (void)ctx;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (start.tv_sec == 0 && start.tv_nsec == 0)
+    start = now;
+  t = (double)(now.tv_sec - start.tv_sec) +
+      (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+  for (size_t i = 0; i < sizeof bar - 1; i++)
+    bar[i] = i < done * (sizeof bar - 1) / total ? '=' : ' ';
+  bar[sizeof bar - 1] = '\0';
+  left =
+      done > 0 && done < total ? t / (double)done * (double)(total - done) : 0;
+  progress_clear();
+  progress_width = fprintf(stderr,
+                           "daggercc: [%s] %zu/%zu units, %d:%02d elapsed, "
+                           "~%d:%02d left",
+                           bar, done, total, (int)t / 60, (int)t % 60,
+                           (int)left / 60, (int)left % 60);
   fflush(stderr);
 }
 
@@ -411,8 +440,10 @@ static int compile(cli *c) {
     fputs("daggercc: note: --static: the program cannot load libcurl, so "
           "its http:// and https:// opens answer -UNSUPPORTED\n",
           stderr);
-  if (!c->o.verbose && isatty(2))
+  if (!c->o.verbose && isatty(2)) {
     c->o.progress = progress;
+    c->o.unit_progress = unit_progress;
+  }
   rc = dgc_compile(&c->o, &d) == 0 ? 0 : 1;
   progress_clear();
   if (rc != 0)

@@ -98,6 +98,14 @@ expect_status 0 "--emit-c, sharded"
 [[ -f emitted/daggercc-shard-1.c && -f emitted/daggercc-module.c ]]
 ok $? "--emit-c writes the units: $(ls emitted | tr '\n' ' ')"
 
+# On a terminal, a progress bar counts the units (script(1) gives one).
+rm -rf "$DAGGER_CACHE_DIR"
+DAGGER_SHARD_SIZE=2000 script -qec "$DAGGERCC -j 1 big.wat -o tty" \
+  "$WORK/typescript" > /dev/null 2>&1
+grep -aEq "\] [0-9]+/[0-9]+ units, [0-9]+:[0-9]{2} elapsed, ~[0-9]+:[0-9]{2} left" \
+  "$WORK/typescript"
+ok $? "a terminal shows units done/total, elapsed and an estimate"
+
 # Usage errors.
 for bad in "-j 0" "-j x" "-j 65" "-j"; do
   dcc $bad big.wat -o x
