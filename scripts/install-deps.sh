@@ -44,7 +44,7 @@ all=(
   libcunit1-dev git file python3 openssl clang-format
   clang-19 lld-19 libclang-rt-19-dev
   wasi-libc libclang-rt-19-dev-wasm32
-  hyperfine gnuplot-nox
+  hyperfine gnuplot-nox distcc
   qemu-user
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
