@@ -85,10 +85,15 @@ void dgc_objcache_key(const dgc_objcache *oc, char *const *argv,
 
   dgc_sha256_init(&s);
   hash_str(&s, oc->base);
+  /* The paths of this build's temporary folder are no part of the key:
+   * the source, the output, and the prefix map that keeps the folder's
+   * name out of the object (plan.c). */
   for (char *const *w = argv; *w; w++)
     hash_str(&s, strcmp(*w, source) == 0   ? "<source>"
                  : strcmp(*w, output) == 0 ? "<output>"
-                                           : *w);
+                 : strncmp(*w, "-ffile-prefix-map=", 18) == 0
+                     ? "-ffile-prefix-map=<dir>=."
+                     : *w);
   hash_str(&s, "");
   for (const char *const *t = texts; *t; t++)
     hash_str(&s, *t);

@@ -146,6 +146,25 @@ static void push_target_defines(dgc_argv *a, const dgc_target *t,
     dgc_argv_push(a, DGC_BIG_ENDIAN_DEFINE);
 }
 
+/* The program must not depend on where it was built: the generated C sits
+ * in a temporary folder whose name __FILE__ (wasm2c's asserts) and debug
+ * information would carry into it. */
+static void push_prefix_map(dgc_argv *a, const char *source) {
+  const char *slash = strrchr(source, '/');
+  char *flag;
+
+  if (!slash || slash == source)
+    return;
+  flag = malloc(strlen("-ffile-prefix-map==.") + (size_t)(slash - source) + 1);
+  if (!flag) {
+    a->oom = true;
+    return;
+  }
+  sprintf(flag, "-ffile-prefix-map=%.*s=.", (int)(slash - source), source);
+  dgc_argv_push(a, flag);
+  free(flag);
+}
+
 /* A blank $CC is as good as none. */
 static void push_cc(dgc_argv *a, const char *cc, const dgc_target *t) {
   if (cc)
@@ -176,6 +195,7 @@ int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d) {
     push_all(a, sanitize);
   dgc_argv_push(a, "-I");
   dgc_argv_push(a, p->incdir);
+  push_prefix_map(a, p->source);
   if (p->cflags)
     dgc_argv_split(a, p->cflags);
   if (p->compile_only)
