@@ -17,7 +17,8 @@
  *     the normal forms equal), so no rule for one host opens another;
  *   - the policy and the jail agree on file URLs: when every file rule is
  *     a scheme rule or a valid "file:///PATH" (no host, no query), a file
- *     URL the jail would open (dagger_jail_path gives the path it opens)
+ *     URL the jail would open (its query is one file_open takes, and
+ *     dagger_jail_path gives the path it opens)
  *     is allowed exactly when that path lies under an allow rule's path
  *     (or by default) and under no deny rule's path, component by
  *     component: "//", "/./" or an escape never make the policy judge
@@ -225,10 +226,21 @@ static int jail_names(const char *rule, const char *rel) {
   return strncmp(rel, r, n) == 0 && (rel[n] == '\0' || rel[n] == '/');
 }
 
+/* Would file_open (rt/file.c) take the URL's query? Only "mode" keys with
+ * values that decode: "?a%zz" or "?mode=%zz" is refused before the jail
+ * is asked, so such a URL opens nothing whatever its path (and the policy,
+ * which finds no normal form for it, may well deny it: fail closed). */
+static bool file_query_ok(const dagger_url *u) {
+  static const char *const keys[] = {"mode", NULL};
+  char val[4];
+  return dagger_url_query_only(u, keys) == DAGGER_OK &&
+         dagger_url_query_get(u, "mode", val, sizeof val) >= 0;
+}
+
 /* The policy's verdict v on a file URL against the jail's view of it. */
 static void check_jail_agreement(const input *in, const dagger_url *u, int v) {
   static char rel[PATH_MAX];
-  if (strcmp(u->scheme, "file") != 0 || u->authority.n ||
+  if (strcmp(u->scheme, "file") != 0 || u->authority.n || !file_query_ok(u) ||
       dagger_jail_path(u->path, rel, sizeof rel) < 0)
     return; /* the jail opens nothing */
   bool denied = false, allowed = in->default_allow;
