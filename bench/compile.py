@@ -5,8 +5,10 @@ Generates modules of N functions (and a data-heavy one), then times each
 stage of daggercc's pipeline separately with the very commands daggercc
 runs (read from `daggercc -v`): wat2wasm, wasm-validate, wasm2c, the C
 compile (cc -c of the glue, which includes the module's C) and the link,
-and daggercc end to end. daggercc's own work (reader, ABI check, glue,
-post-processing) is the end-to-end time less the tools'. Every figure is
+and daggercc end to end as one unit; daggercc's own work (reader, ABI
+check, glue, post-processing) is that time less the tools'. Then the same
+module sharded (compiler/shard.c, -j one per CPU) on a cold cache, and
+again on the warm cache. Every figure is
 the child's wall time, CPU time (user + sys) and peak RSS, from wait4().
 
 Not a test: it prints a table and writes bench/results/compile.csv.
@@ -25,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
-def timed(argv, cwd=None, timeout=None):
+def timed(argv, cwd=None, timeout=None, env=None):
     """Runs argv, returning wall, cpu, peak RSS (MiB) and status."""
     start = time.monotonic()
     pid = os.fork()
@@ -33,6 +35,8 @@ def timed(argv, cwd=None, timeout=None):
         try:
             if cwd:
                 os.chdir(cwd)
+            if env:
+                os.environ.update(env)
             fd = os.open(os.devnull, os.O_WRONLY)
             os.dup2(fd, 1)
             os.execvp(argv[0], argv)
@@ -129,10 +133,15 @@ def wasm_data(mib, seed=2):
 
 # ---- the pipeline, stage by stage --------------------------------------
 
+ONE_UNIT = {"DAGGER_SHARD_SIZE": str(1 << 40)}
+
+
 def daggercc_commands(daggercc, wasm, emit, out, extra):
-    """The commands `daggercc -v` runs for wasm, as argv lists."""
-    r = subprocess.run([daggercc, "-v", *extra, "--emit-c", emit, wasm,
-                        "-o", out], capture_output=True, text=True)
+    """The commands `daggercc -v` runs for wasm as one unit, as argv
+    lists."""
+    r = subprocess.run([daggercc, "-v", "--no-cache", *extra, "--emit-c",
+                        emit, wasm, "-o", out], capture_output=True,
+                       text=True, env={**os.environ, **ONE_UNIT})
     if r.returncode != 0:
         sys.exit(f"compile: daggercc failed on {wasm}:\n{r.stderr}")
     return [shlex.split(line) for line in r.stderr.splitlines()
@@ -162,7 +171,7 @@ def split_cc(argv, emit, obj, exe):
             [argv[0], "-o", exe, obj] + link + link_flags)
 
 
-def stages(daggercc, name, wasm, work, wat=None, opt="-O2"):
+def stages(daggercc, name, wasm, work, wat=None, opt="-O2", shard_size=0):
     """Rows of (module, stage, wall, cpu, rss) for one module."""
     rows = []
     emit = os.path.join(work, "emit")
@@ -198,10 +207,20 @@ def stages(daggercc, name, wasm, work, wat=None, opt="-O2"):
             r = timed(link)
             rows.append((name, "link", *r))
             tools += r[0]
-    r = timed([daggercc, opt, wasm, "-o", os.path.join(work, "p")])
-    rows.append((name, "daggercc (all)", *r))
+    prog = os.path.join(work, "p")
+    r = timed([daggercc, "--no-cache", opt, wasm, "-o", prog], env=ONE_UNIT)
+    rows.append((name, "daggercc, one unit", *r))
     rows.append((name, "daggercc's own work", max(r[0] - tools, 0.0), None,
                  None, 0))
+    cache = os.path.join(work, "cache")
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {"DAGGER_CACHE_DIR": cache}
+    if shard_size:
+        env["DAGGER_SHARD_SIZE"] = str(shard_size)
+    r = timed([daggercc, opt, wasm, "-o", prog], env=env)
+    rows.append((name, "daggercc, sharded", *r))
+    r = timed([daggercc, opt, wasm, "-o", prog], env=env)
+    rows.append((name, "daggercc, sharded, cached", *r))
     return rows
 
 
@@ -214,6 +233,9 @@ def main():
     ap.add_argument("--data-mib", type=int, default=16,
                     help="size of the data-heavy module (0: none)")
     ap.add_argument("--opt", default="-O2")
+    ap.add_argument("--shard-size", type=int, default=0,
+                    help="DAGGER_SHARD_SIZE for the sharded runs "
+                    "(default: daggercc's)")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     a = ap.parse_args()
 
@@ -234,7 +256,8 @@ def main():
         modules.append((f"{a.data_mib} MiB data", wasm, None))
     for name, wasm, wat in modules:
         sys.stderr.write(f"compile: {name}\n")
-        rows += stages(a.daggercc, name, wasm, work, wat, a.opt)
+        rows += stages(a.daggercc, name, wasm, work, wat, a.opt,
+                       a.shard_size)
 
     with open(os.path.join(a.out, "compile.csv"), "w", newline="") as f:
         w = csv.writer(f)
