@@ -13,6 +13,11 @@ cross=1
 for tool in $A64-gcc $ARM-gcc $S390X-gcc qemu-aarch64 qemu-s390x; do
   command -v $tool >/dev/null || { echo "note: $tool missing: cross parts skipped"; cross=0; }
 done
+# A build configured with DAGGER_CROSS=OFF prebuilds no cross runtime.
+if [[ ${DAGGER_CROSS_PREBUILT:-1} == 0 ]]; then
+  echo "note: DAGGER_CROSS is off: cross parts skipped"
+  cross=0
+fi
 
 # ---- the command line ------------------------------------------------------
 dcc --help
