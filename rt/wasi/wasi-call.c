@@ -122,8 +122,22 @@ static int open_stdio(dagger_rt *rt) {
   return DAGGER_OK;
 }
 
+/* Whether the compiled-in policy denies the whole jail (a --deny rule
+ * naming file:///, such as `--deny file`): then the program gets no
+ * preopen at all, as under wasmtime without --dir. */
+static bool jail_denied(const dagger_rt *rt) {
+  dagger_url url;
+  dagger_url_parse("file:///", 8, &url);
+  for (size_t i = 0; rt->deny && rt->deny[i]; i++)
+    if (dagger_policy_rule_match(rt->deny[i], &url) == 1)
+      return true;
+  return false;
+}
+
 /* Descriptor 3: the jail, preopened as "/". */
 static int open_jail(dagger_rt *rt) {
+  if (jail_denied(rt))
+    return DAGGER_OK;
   const char *root = rt->jail_root ? rt->jail_root : ".";
   int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {

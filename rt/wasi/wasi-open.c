@@ -19,15 +19,14 @@
 #define READ_RIGHTS (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_READDIR)
 #define WRITE_RIGHTS                                                           \
   (WASI_RIGHT_FD_WRITE | WASI_RIGHT_FD_ALLOCATE |                              \
-   WASI_RIGHT_FD_FILESTAT_SET_SIZE | WASI_RIGHT_FD_DATASYNC)
+   WASI_RIGHT_FD_FILESTAT_SET_SIZE)
 
 static int open_flags(uint32_t oflags, uint64_t rights, uint32_t fdflags) {
   bool rd = rights & READ_RIGHTS, wr = rights & WRITE_RIGHTS;
   int fl = O_CLOEXEC | O_NOCTTY;
-  if (oflags & WASI_O_DIRECTORY)
-    fl |= O_DIRECTORY | O_RDONLY;
-  else
-    fl |= wr ? (rd ? O_RDWR : O_WRONLY) : O_RDONLY;
+  /* A directory opened for writing fails (EISDIR), as wasmtime's does. */
+  fl |= wr ? (rd ? O_RDWR : O_WRONLY) : O_RDONLY;
+  fl |= oflags & WASI_O_DIRECTORY ? O_DIRECTORY : 0;
   fl |= (oflags & WASI_O_CREAT ? O_CREAT : 0) |
         (oflags & WASI_O_EXCL ? O_EXCL : 0) |
         (oflags & WASI_O_TRUNC ? O_TRUNC : 0);
@@ -70,6 +69,14 @@ static int install(dagger_rt *rt, const wasi_file *dir, const char *path,
   return fd < 0 ? -WASI_EMFILE : fd;
 }
 
+/* The directory's rights that opening with oflags needs: path_open,
+ * path_create_file to create, path_filestat_set_size to truncate. */
+static int dir_rights(const wasi_file *dir, uint32_t oflags) {
+  uint64_t need = WASI_R(13) | (oflags & WASI_O_CREAT ? WASI_R(10) : 0) |
+                  (oflags & WASI_O_TRUNC ? WASI_R(19) : 0);
+  return (dir->rights & need) == need ? 0 : WASI_ENOTCAPABLE;
+}
+
 int32_t wasi_path_open(dagger_rt *rt, const uint64_t *a) {
   static char path[PATH_MAX];
   int err;
@@ -84,6 +91,8 @@ int32_t wasi_path_open(dagger_rt *rt, const uint64_t *a) {
     return err;
   if (oflags & ~(uint32_t)15 || fdflags & ~(uint32_t)31)
     return WASI_EINVAL;
+  if ((err = dir_rights(dir, oflags)) != 0)
+    return err;
   if (dagger_mem_check(&rt->mem, (uint32_t)a[8], 4))
     return WASI_EFAULT;
   bool follow = (uint32_t)a[1] & WASI_LOOKUP_SYMLINK_FOLLOW;

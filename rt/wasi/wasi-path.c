@@ -62,11 +62,15 @@ typedef struct wasi_path {
   char text[PATH_MAX];
 } wasi_path;
 
+/* Loads a path below the directory fd, which must hold the right `need`
+ * (fd_fdstat_set_rights may have removed it: ENOTCAPABLE). */
 static int load(dagger_rt *rt, uint32_t fd, uint32_t ptr, uint32_t len,
-                wasi_path *p) {
+                wasi_path *p, uint64_t need) {
   int err;
   if (!(p->dir = dir_at(rt, fd, &err)))
     return err;
+  if ((p->dir->rights & need) != need)
+    return WASI_ENOTCAPABLE;
   return wasi_load_path(rt, ptr, len, p->text, sizeof p->text);
 }
 
@@ -123,9 +127,9 @@ static int open_entry(dagger_rt *rt, const wasi_path *p, entry *e) {
 }
 
 static int load_entry(dagger_rt *rt, const uint64_t *a, int fdi, int pathi,
-                      wasi_path *p, entry *e) {
-  int err =
-      load(rt, (uint32_t)a[fdi], (uint32_t)a[pathi], (uint32_t)a[pathi + 1], p);
+                      uint64_t need, wasi_path *p, entry *e) {
+  int err = load(rt, (uint32_t)a[fdi], (uint32_t)a[pathi],
+                 (uint32_t)a[pathi + 1], p, need);
   return err ? err : open_entry(rt, p, e);
 }
 
@@ -138,31 +142,31 @@ static int done(entry *e, int r) {
 int32_t wasi_path_create_directory(dagger_rt *rt, const uint64_t *a) {
   wasi_path p;
   entry e;
-  int err = load_entry(rt, a, 0, 1, &p, &e);
+  int err = load_entry(rt, a, 0, 1, WASI_R(9), &p, &e);
   return err ? err : done(&e, mkdirat(e.parent, e.leaf, 0777));
 }
 
 int32_t wasi_path_remove_directory(dagger_rt *rt, const uint64_t *a) {
   wasi_path p;
   entry e;
-  int err = load_entry(rt, a, 0, 1, &p, &e);
+  int err = load_entry(rt, a, 0, 1, WASI_R(25), &p, &e);
   return err ? err : done(&e, unlinkat(e.parent, e.leaf, AT_REMOVEDIR));
 }
 
 int32_t wasi_path_unlink_file(dagger_rt *rt, const uint64_t *a) {
   wasi_path p;
   entry e;
-  int err = load_entry(rt, a, 0, 1, &p, &e);
+  int err = load_entry(rt, a, 0, 1, WASI_R(26), &p, &e);
   return err ? err : done(&e, unlinkat(e.parent, e.leaf, 0));
 }
 
 int32_t wasi_path_rename(dagger_rt *rt, const uint64_t *a) {
   static wasi_path p1, p2;
   entry e1, e2;
-  int err = load_entry(rt, a, 0, 1, &p1, &e1);
+  int err = load_entry(rt, a, 0, 1, WASI_R(16), &p1, &e1);
   if (err)
     return err;
-  if ((err = load_entry(rt, a, 3, 4, &p2, &e2)) != 0) {
+  if ((err = load_entry(rt, a, 3, 4, WASI_R(17), &p2, &e2)) != 0) {
     close(e1.parent);
     return err;
   }
@@ -177,10 +181,10 @@ int32_t wasi_path_link(dagger_rt *rt, const uint64_t *a) {
   /* Following a link to link its target is not offered (as wasmtime). */
   if ((uint32_t)a[1] & WASI_LOOKUP_SYMLINK_FOLLOW)
     return WASI_EINVAL;
-  int err = load_entry(rt, a, 0, 2, &p1, &e1);
+  int err = load_entry(rt, a, 0, 2, WASI_R(11), &p1, &e1);
   if (err)
     return err;
-  if ((err = load_entry(rt, a, 4, 5, &p2, &e2)) != 0) {
+  if ((err = load_entry(rt, a, 4, 5, WASI_R(12), &p2, &e2)) != 0) {
     close(e1.parent);
     return err;
   }
@@ -197,8 +201,12 @@ int32_t wasi_path_symlink(dagger_rt *rt, const uint64_t *a) {
   entry e;
   int err =
       wasi_load_path(rt, (uint32_t)a[0], (uint32_t)a[1], target, sizeof target);
+  /* A link to an absolute path could only lead out of the jail: refused
+   * when made, as wasmtime refuses it. */
+  if (!err && target[0] == '/')
+    err = WASI_EPERM;
   if (!err)
-    err = load_entry(rt, a, 2, 3, &p, &e);
+    err = load_entry(rt, a, 2, 3, WASI_R(24), &p, &e);
   return err ? err : done(&e, symlinkat(target, e.parent, e.leaf));
 }
 
@@ -207,7 +215,7 @@ int32_t wasi_path_readlink(dagger_rt *rt, const uint64_t *a) {
   wasi_path p;
   entry e;
   uint32_t buf = (uint32_t)a[3], len = (uint32_t)a[4];
-  int err = load_entry(rt, a, 0, 1, &p, &e);
+  int err = load_entry(rt, a, 0, 1, WASI_R(15), &p, &e);
   if (err)
     return err;
   if (dagger_mem_check(&rt->mem, buf, len) ||
@@ -228,7 +236,8 @@ int32_t wasi_path_readlink(dagger_rt *rt, const uint64_t *a) {
 int32_t wasi_path_filestat_get(dagger_rt *rt, const uint64_t *a) {
   wasi_path p;
   struct stat st;
-  int err = load(rt, (uint32_t)a[0], (uint32_t)a[2], (uint32_t)a[3], &p);
+  int err =
+      load(rt, (uint32_t)a[0], (uint32_t)a[2], (uint32_t)a[3], &p, WASI_R(18));
   if (err)
     return err;
   bool follow = (uint32_t)a[1] & WASI_LOOKUP_SYMLINK_FOLLOW;
@@ -249,7 +258,8 @@ int32_t wasi_path_filestat_set_times(dagger_rt *rt, const uint64_t *a) {
   entry e;
   struct timespec ts[2];
   char proc[64];
-  int err = load(rt, (uint32_t)a[0], (uint32_t)a[2], (uint32_t)a[3], &p);
+  int err =
+      load(rt, (uint32_t)a[0], (uint32_t)a[2], (uint32_t)a[3], &p, WASI_R(20));
   if (!err)
     err = wasi_times(a[4], a[5], (uint32_t)a[6], ts);
   if (err)
