@@ -8,7 +8,7 @@ sudo=""
 packages=(
   build-essential cmake pkg-config git file python3 openssl ca-certificates
   wabt libcurl4-openssl-dev libsodium-dev libcunit1-dev
-  clang-19 lld-19 wasi-libc clang-format
+  clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32 clang-format
   hyperfine gnuplot-nox
   gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu
   gcc-s390x-linux-gnu qemu-user
