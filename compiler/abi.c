@@ -37,6 +37,8 @@ const char *dgc_call_name(dgc_call c) {
     return "write";
   case DGC_CALL_FLUSH:
     return "flush";
+  case DGC_CALL_WASI:
+    return "wasi";
   }
   return NULL;
 }
@@ -214,7 +216,7 @@ static int check_wasi_import(const dgc_module *m, const dgc_import *im,
                     format_sig(want, sizeof want, &w));
   abi->wasi = true;
   abi->bindings[abi->nbindings++] =
-      (dgc_binding){im->module, im->name, DGC_CALL_OPEN, fn};
+      (dgc_binding){im->module, im->name, DGC_CALL_WASI, fn};
   return 0;
 }
 
@@ -249,7 +251,7 @@ static int check_import(const dgc_module *m, const dgc_import *im, dgc_abi *abi,
   if (check_call_sig(m, im, c, d))
     return -1;
   abi->bindings[abi->nbindings++] =
-      (dgc_binding){im->module, im->name, c->call, -1};
+      (dgc_binding){im->module, im->name, c->call, 0};
   return 0;
 }
 

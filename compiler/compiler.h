@@ -100,12 +100,13 @@ typedef enum dgc_call {
   DGC_CALL_READ,
   DGC_CALL_WRITE,
   DGC_CALL_FLUSH,
+  DGC_CALL_WASI, /* a WASI preview1 function: dgc_binding.wasi says which */
 } dgc_call;
 
 typedef struct dgc_binding {
   const char *module, *name; /* as imported (point into the dgc_module) */
-  dgc_call call;             /* a Dagger call (wasi < 0) */
-  int wasi;                  /* >= 0: a WASI function, its index in the table */
+  dgc_call call;
+  int wasi; /* DGC_CALL_WASI: the function's index in dgc_wasi_fns */
 } dgc_binding;
 
 typedef enum dgc_entry_kind {

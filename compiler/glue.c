@@ -111,11 +111,11 @@ static void emit_wasi_thunk(glue_ctx *c, const dgc_binding *b, const char *fn,
 static int emit_thunk(glue_ctx *c, const dgc_binding *b) {
   char *fn = dgc_w2c_import(b->module, b->name);
   char *st = dgc_w2c_import_struct(b->module);
-  unsigned n = calls[b->call].nparams;
 
-  if (fn && st && b->wasi >= 0) {
+  if (fn && st && b->call == DGC_CALL_WASI) {
     emit_wasi_thunk(c, b, fn, st);
   } else if (fn && st) {
+    unsigned n = calls[b->call].nparams;
     fprintf(c->out, "u32 %s(struct %s *i", fn, st);
     for (unsigned k = 0; k < n; k++)
       fprintf(c->out, ", u32 a%u", k);

@@ -223,6 +223,8 @@ int32_t dispatch(dagger_rt *rt, dgc_call call, const interp::Values &a) {
                         a[2].Get<uint32_t>());
   case DGC_CALL_FLUSH:
     return dagger_flush(rt, a[0].Get<int32_t>());
+  case DGC_CALL_WASI: // bound to wasi_callback instead
+    break;
   }
   return -DAGGER_UNSUPPORTED;
 }
@@ -281,8 +283,9 @@ bool bind_imports(const char *path, interp::Store &store,
         break;
       const dgc_binding &b = abi.bindings[next++];
       ext = interp::HostFunc::New(store, *ft,
-                                  b.wasi >= 0 ? wasi_callback(&env, b.wasi)
-                                              : host_callback(&env, b.call));
+                                  b.call == DGC_CALL_WASI
+                                      ? wasi_callback(&env, b.wasi)
+                                      : host_callback(&env, b.call));
     } else if (auto *mt = wabt::dyn_cast<interp::MemoryType>(imp.type.get())) {
       interp::Memory::Ptr mem = interp::Memory::New(store, *mt);
       env.memory = mem.get();

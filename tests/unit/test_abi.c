@@ -286,8 +286,8 @@ static void describe_bindings(const dgc_abi *abi, char *out, size_t size) {
   for (uint32_t i = 0; i < abi->nbindings && n < size; i++)
     n += (size_t)snprintf(out + n, size - n, "%s%s.%s=%s%s", i ? "," : "",
                           abi->bindings[i].module, abi->bindings[i].name,
-                          abi->bindings[i].wasi >= 0 ? "wasi:" : "",
-                          abi->bindings[i].wasi >= 0
+                          abi->bindings[i].call == DGC_CALL_WASI ? "wasi:" : "",
+                          abi->bindings[i].call == DGC_CALL_WASI
                               ? dgc_wasi_fns[abi->bindings[i].wasi].name
                               : dgc_call_name(abi->bindings[i].call));
 }
@@ -484,6 +484,7 @@ static void test_call_names(void) {
   CU_ASSERT_STRING_EQUAL(dgc_call_name(DGC_CALL_READ), "read");
   CU_ASSERT_STRING_EQUAL(dgc_call_name(DGC_CALL_WRITE), "write");
   CU_ASSERT_STRING_EQUAL(dgc_call_name(DGC_CALL_FLUSH), "flush");
+  CU_ASSERT_STRING_EQUAL(dgc_call_name(DGC_CALL_WASI), "wasi");
   CU_ASSERT_PTR_NULL(dgc_call_name((dgc_call)99));
 }
 
