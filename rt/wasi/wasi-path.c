@@ -30,18 +30,22 @@ static int open_error(int e) {
   return e == EXDEV ? WASI_EPERM : wasi_errno(e);
 }
 
-int wasi_open_at(dagger_rt *rt, wasi_file *dir, const char *path, int flags,
-                 bool follow) {
+/* Opens path beneath dir without asking the policy (the caller did). */
+static int open_beneath(const wasi_file *dir, const char *path, int flags,
+                        bool follow) {
   if (path[0] == '\0')
     return -WASI_ENOENT;
   if (path[0] == '/')
     return -WASI_EPERM;
-  int err = wasi_policy(rt, dir, path);
-  if (err)
-    return -err;
   int fd = dagger_jail_open_wasi(dir->hostfd, path,
                                  flags | (follow ? 0 : O_NOFOLLOW));
   return fd >= 0 ? fd : -open_error(-fd);
+}
+
+int wasi_open_at(dagger_rt *rt, wasi_file *dir, const char *path, int flags,
+                 bool follow) {
+  int err = path[0] && path[0] != '/' ? wasi_policy(rt, dir, path) : 0;
+  return err ? -err : open_beneath(dir, path, flags, follow);
 }
 
 /* The directory at fd, or NULL with *err (EBADF, ENOTDIR). */
@@ -87,6 +91,7 @@ static bool dots(const char *leaf) {
   return (n == 1 && leaf[0] == '.') || (n == 2 && !strncmp(leaf, "..", 2));
 }
 
+/* The policy decides on the whole path (the entry, not its parent). */
 static int open_entry(dagger_rt *rt, const wasi_path *p, entry *e) {
   size_t n = strlen(p->text);
   while (n > 1 && p->text[n - 1] == '/')
@@ -97,18 +102,19 @@ static int open_entry(dagger_rt *rt, const wasi_path *p, entry *e) {
     return WASI_ENOENT;
   if (p->text[0] == '/')
     return WASI_EPERM;
+  int err = wasi_policy(rt, p->dir, p->text);
+  if (err)
+    return err;
   if (slash) {
     size_t plen = (size_t)(slash - p->text) + 1;
     memcpy(e->buf, p->text, plen);
     e->buf[plen] = '\0';
     e->leaf = p->text + plen;
-    fd = wasi_open_at(rt, p->dir, e->buf, O_PATH | O_DIRECTORY | O_CLOEXEC,
-                      true);
+    fd = open_beneath(p->dir, e->buf, O_PATH | O_DIRECTORY | O_CLOEXEC, true);
   } else {
     e->leaf = p->text;
-    int err = wasi_policy(rt, p->dir, p->text);
-    fd = err ? -err : dup(p->dir->hostfd);
-    if (fd < 0 && !err)
+    fd = dup(p->dir->hostfd);
+    if (fd < 0)
       fd = -wasi_errno(errno);
   }
   if (fd < 0)
@@ -116,7 +122,7 @@ static int open_entry(dagger_rt *rt, const wasi_path *p, entry *e) {
   e->parent = fd;
   if (dots(e->leaf)) {
     /* "." or "..": what it names must still be beneath the directory. */
-    int check = wasi_open_at(rt, p->dir, p->text, O_PATH | O_CLOEXEC, false);
+    int check = open_beneath(p->dir, p->text, O_PATH | O_CLOEXEC, false);
     if (check < 0) {
       close(fd);
       return -check;

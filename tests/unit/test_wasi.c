@@ -236,7 +236,7 @@ static void test_jail(void) {
 }
 
 static void test_policy(void) {
-  static const char *const deny[] = {"file:///secret", NULL};
+  static const char *const deny[] = {"file:///secret", "file:///d/deep", NULL};
   dagger_rt *rt = new_rt_with(0, deny, NULL);
   close(open(strcat(strcpy((char[128]){0}, jail), "/secret"),
              O_CREAT | O_WRONLY, 0644));
@@ -247,6 +247,11 @@ static void test_policy(void) {
                   WASI_EPERM);
   int32_t fd = open_path(rt, "f.txt", WASI_O_CREAT, WASI_RIGHT_FD_READ);
   CU_ASSERT(fd >= 4);
+  /* an entry below a subdirectory: decided on the whole path */
+  CU_ASSERT_EQUAL(C(rt, path_create_directory, 3, 1000, put(1000, "d")), 0);
+  CU_ASSERT_EQUAL(C(rt, path_create_directory, 3, 1000, put(1000, "d/deep")),
+                  WASI_EPERM);
+  CU_ASSERT_EQUAL(C(rt, path_create_directory, 3, 1000, put(1000, "d/ok")), 0);
   dagger_rt_free(rt);
 }
 
