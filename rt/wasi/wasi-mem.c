@@ -9,40 +9,12 @@
 
 #include "wasi.h"
 
-void wasi_put16(uint8_t *p, uint16_t v) {
-  p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8);
-}
-
-void wasi_put32(uint8_t *p, uint32_t v) {
-  for (int i = 0; i < 4; i++)
-    p[i] = (uint8_t)(v >> (8 * i));
-}
-
-void wasi_put64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++)
-    p[i] = (uint8_t)(v >> (8 * i));
-}
-
-uint16_t wasi_get16(const uint8_t *p) {
-  return (uint16_t)(p[0] | p[1] << 8);
-}
-
-uint32_t wasi_get32(const uint8_t *p) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; i--)
-    v = v << 8 | p[i];
-  return v;
-}
-
-uint64_t wasi_get64(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--)
-    v = v << 8 | p[i];
-  return v;
-}
-
 int wasi_store32(dagger_rt *rt, uint32_t ptr, uint32_t v) {
   uint8_t b[4];
+  if (!rt->mem.reversed && dagger_mem_in_range(&rt->mem, ptr, 4)) {
+    wasi_put32(dagger_mem_span_checked(&rt->mem, ptr), v);
+    return 0;
+  }
   wasi_put32(b, v);
   return dagger_mem_store(&rt->mem, ptr, b, 4) ? WASI_EFAULT : 0;
 }
@@ -68,13 +40,17 @@ int wasi_load_iovs(dagger_rt *rt, uint32_t iovs, uint32_t n, wasi_iov *out) {
   uint8_t raw[8];
   if (n > WASI_IOV_MAX)
     return WASI_EINVAL;
-  if (dagger_mem_check(&rt->mem, iovs, (uint64_t)n * 8) != DAGGER_OK)
+  if (!dagger_mem_in_range(&rt->mem, iovs, (uint64_t)n * 8))
     return WASI_EFAULT;
+  const uint8_t *direct =
+      rt->mem.reversed ? NULL : dagger_mem_span_checked(&rt->mem, iovs);
   for (uint32_t i = 0; i < n; i++) {
-    dagger_mem_load(&rt->mem, iovs + i * 8, raw, 8);
-    out[i].buf = wasi_get32(raw);
-    out[i].len = wasi_get32(raw + 4);
-    if (dagger_mem_check(&rt->mem, out[i].buf, out[i].len) != DAGGER_OK)
+    const uint8_t *p = direct ? direct + i * 8 : raw;
+    if (!direct)
+      dagger_mem_load(&rt->mem, iovs + i * 8, raw, 8);
+    out[i].buf = wasi_get32(p);
+    out[i].len = wasi_get32(p + 4);
+    if (!dagger_mem_in_range(&rt->mem, out[i].buf, out[i].len))
       return WASI_EFAULT;
   }
   return 0;

@@ -172,12 +172,29 @@ int wasi_errno(int host_errno);
 int wasi_from_dagger(int err);
 
 /* ---- wasi-mem.c: little-endian values in guest memory ------------------- */
-void wasi_put16(uint8_t *p, uint16_t v);
-void wasi_put32(uint8_t *p, uint32_t v);
-void wasi_put64(uint8_t *p, uint64_t v);
-uint16_t wasi_get16(const uint8_t *p);
-uint32_t wasi_get32(const uint8_t *p);
-uint64_t wasi_get64(const uint8_t *p);
+/* Inline: a one-byte fd_write spent most of its time in out-of-line
+ * accessor calls (perf, bench nullwrite). */
+static inline void wasi_put16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8);
+}
+static inline void wasi_put32(uint8_t *p, uint32_t v) {
+  for (int i = 0; i < 4; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline void wasi_put64(uint8_t *p, uint64_t v) {
+  for (int i = 0; i < 8; i++)
+    p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline uint16_t wasi_get16(const uint8_t *p) {
+  return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline uint32_t wasi_get32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
+}
+static inline uint64_t wasi_get64(const uint8_t *p) {
+  return wasi_get32(p) | (uint64_t)wasi_get32(p + 4) << 32;
+}
 /* Stores a u32 / u64 at guest ptr: 0 or WASI_EFAULT. */
 int wasi_store32(dagger_rt *rt, uint32_t ptr, uint32_t v);
 int wasi_store64(dagger_rt *rt, uint32_t ptr, uint64_t v);

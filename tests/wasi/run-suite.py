@@ -8,7 +8,7 @@ doc/specification.md) on daggercc's programs or on dagger-interp.
 For each NAME.wasm under SUITE/tests/*/testsuite/wasm32-wasip1/, with the
 settings of NAME.json (args, env, root, exit_code, stdout, stderr; absent:
 none, 0 and empty): the module is compiled once by daggercc into the cache
-(keyed by the module's bytes, its --env names and daggercc itself), the
+(keyed by the module's bytes, its flags, daggercc and its runtime), the
 `root` folder is copied into a fresh temporary directory (made writable:
 tests create files there) and given as the jail (DAGGER_ROOT, preopened as
 "/"), the program runs with the test's arguments and only the test's
@@ -49,8 +49,10 @@ def compile_cached(bindir, wasm, env, jail, cache):
     daggercc = Path(bindir, "daggercc")
     h = hashlib.sha256(wasm.read_bytes())
     h.update(repr((sorted(env), jail)).encode())
-    st = daggercc.stat()
-    h.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
+    # daggercc and the runtime it links: a rebuilt runtime is a new program
+    for tool in [daggercc, *sorted(Path(bindir, "..", "lib", "daggercc").glob("*.a"))]:
+        st = tool.stat()
+        h.update(f"{tool.name}:{st.st_size}:{st.st_mtime_ns}".encode())
     exe = Path(cache, f"{wasm.stem}-{h.hexdigest()[:16]}")
     if exe.exists():
         return exe, None
