@@ -220,17 +220,36 @@ int dagger_jail_open(int jail_fd, const char *rel, int flags,
 }
 
 int dagger_jail_open_wasi(int dir_fd, const char *rel, int flags) {
-  if (resolver == DAGGER_RESOLVE_WALK || openat2_missing) {
-    /* The walk takes no "..", ".", or empty component (it would climb). */
-    for (const char *p = rel; *p;) {
-      size_t n = strcspn(p, "/");
-      if (n == 0 || (n == 1 && p[0] == '.') ||
-          (n == 2 && p[0] == '.' && p[1] == '.'))
-        return -EXDEV;
-      p += n + (p[n] == '/');
-    }
+  char clean[PATH_MAX];
+  size_t o = 0;
+  if (resolver != DAGGER_RESOLVE_WALK && !openat2_missing) {
+    /* openat2 alone: the raw path must never reach the walk. */
+    int fd = jail_open(dir_fd, rel, flags, DAGGER_RESOLVE_OPENAT2, true);
+    if (fd != -ENOSYS || resolver == DAGGER_RESOLVE_OPENAT2)
+      return fd;
+    openat2_missing = true;
   }
-  return jail_open(dir_fd, rel, flags, resolver, true);
+  /* The walk takes plain names only: "a//./b" is "a/b", and ".", which
+   * would need no step, and "..", which would climb, are dropped and
+   * refused. A trailing '/' is lost (the walk opens what is there). */
+  for (const char *p = rel; *p;) {
+    size_t n = strcspn(p, "/");
+    if (n == 2 && p[0] == '.' && p[1] == '.')
+      return -EXDEV;
+    if (n > 0 && !(n == 1 && p[0] == '.')) {
+      if (o + n + 2 > sizeof clean)
+        return -ENAMETOOLONG;
+      if (o > 0)
+        clean[o++] = '/';
+      memcpy(clean + o, p, n);
+      o += n;
+    }
+    p += n + (p[n] == '/');
+  }
+  if (o == 0)
+    clean[o++] = '.';
+  clean[o] = '\0';
+  return jail_open(dir_fd, clean, flags, DAGGER_RESOLVE_WALK, true);
 }
 
 /* The jail directory, opened on first use. */

@@ -106,10 +106,12 @@ static int open_entry(dagger_rt *rt, const wasi_path *p, entry *e) {
   if (err)
     return err;
   if (slash) {
-    size_t plen = (size_t)(slash - p->text) + 1;
+    size_t plen = (size_t)(slash - p->text);
+    e->leaf = slash + 1;
+    while (plen > 0 && p->text[plen - 1] == '/')
+      plen--; /* "a//b": the parent is "a" (the walk takes no empty name) */
     memcpy(e->buf, p->text, plen);
     e->buf[plen] = '\0';
-    e->leaf = p->text + plen;
     fd = open_beneath(p->dir, e->buf, O_PATH | O_DIRECTORY | O_CLOEXEC, true);
   } else {
     e->leaf = p->text;

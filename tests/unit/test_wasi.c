@@ -264,6 +264,24 @@ static void test_no_preopen(void) {
   dagger_rt_free(rt);
 }
 
+/* Where openat2 is missing (qemu-user, old kernels), file.c's walk
+ * resolves: entries below a subdirectory still work, links and ".." are
+ * refused. */
+static void test_walk(void) {
+  dagger_rt *rt = new_rt();
+  dagger_file_set_resolver(DAGGER_RESOLVE_WALK);
+  CU_ASSERT_EQUAL(C(rt, path_create_directory, 3, 1000, put(1000, "w")), 0);
+  CU_ASSERT_EQUAL(C(rt, path_create_directory, 3, 1000, put(1000, "w/x")), 0);
+  int32_t fd = open_path(rt, "w/x/f", WASI_O_CREAT, WASI_RIGHT_FD_WRITE);
+  CU_ASSERT(fd >= 4);
+  CU_ASSERT_EQUAL(open_path(rt, "w/../w/x/f", 0, 0), -WASI_EPERM);
+  CU_ASSERT_EQUAL(C(rt, path_unlink_file, 3, 1000, put(1000, "w//x/f")), 0);
+  CU_ASSERT_EQUAL(C(rt, path_remove_directory, 3, 1000, put(1000, "w/x/")), 0);
+  CU_ASSERT_EQUAL(C(rt, path_remove_directory, 3, 1000, put(1000, "w")), 0);
+  dagger_file_set_resolver(DAGGER_RESOLVE_AUTO);
+  dagger_rt_free(rt);
+}
+
 /* In the byte-reversed layout, structures still read little-endian
  * through the accessors. */
 static void test_reversed(void) {
@@ -314,6 +332,7 @@ int main(void) {
       {"policy", test_policy},
       {"no preopen under --deny file", test_no_preopen},
       {"byte-reversed layout", test_reversed},
+      {"openat2 missing: the walk", test_walk},
       {"poll_oneoff and proc_exit", test_poll_and_exit},
       {NULL, NULL}};
   int rc = unit_run("wasi", tests);

@@ -4,6 +4,7 @@ doc/specification.md) on daggercc's programs or on dagger-interp.
 
   run-suite.py --engine compiled|interp --bin BUILD/bin --suite SUITE
                [--cache DIR] [--known-failures FILE] [--only NAME...]
+               [--target TRIPLE] [--categories assemblyscript,c,rust]
 
 For each NAME.wasm under SUITE/tests/*/testsuite/wasm32-wasip1/, with the
 settings of NAME.json (args, env, root, exit_code, stdout, stderr; absent:
@@ -33,10 +34,14 @@ import tempfile
 from pathlib import Path
 
 
-def tests(suite, only):
+def tests(suite, only, categories):
+    """Every test, or those named in only (NAME or category/NAME) and
+    those of the listed categories."""
     for wasm in sorted(Path(suite, "tests").glob("*/testsuite/wasm32-wasip1/*.wasm")):
         name = f"{wasm.parts[-4]}/{wasm.stem}"
-        if only and wasm.stem not in only and name not in only:
+        named = wasm.stem in only or name in only
+        in_category = wasm.parts[-4] in categories
+        if (only or categories) and not named and not in_category:
             continue
         spec = {}
         js = wasm.with_suffix(".json")
@@ -45,10 +50,10 @@ def tests(suite, only):
         yield name, wasm, spec
 
 
-def compile_cached(bindir, wasm, env, jail, cache):
+def compile_cached(bindir, wasm, env, jail, cache, target):
     daggercc = Path(bindir, "daggercc")
     h = hashlib.sha256(wasm.read_bytes())
-    h.update(repr((sorted(env), jail)).encode())
+    h.update(repr((sorted(env), jail, target)).encode())
     # daggercc and the runtime it links: a rebuilt runtime is a new program
     for tool in [daggercc, *sorted(Path(bindir, "..", "lib", "daggercc").glob("*.a"))]:
         st = tool.stat()
@@ -61,6 +66,8 @@ def compile_cached(bindir, wasm, env, jail, cache):
         cmd += ["--env", k]
     if not jail:
         cmd += ["--deny", "file"]
+    if target:
+        cmd.append(f"--target={target}")
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         return None, f"daggercc failed ({r.returncode}): {r.stderr.strip()}"
@@ -81,10 +88,10 @@ def run_one(args, name, wasm, spec):
     cmd = []
     if args.engine == "compiled":
         exe, err = compile_cached(args.bin, wasm, env_vars, bool(spec.get("root")),
-                                  args.cache)
+                                  args.cache, args.target)
         if err:
             return err
-        cmd = [str(exe)]
+        cmd = args.runner + [str(exe)]
     else:
         cmd = [str(Path(args.bin, "dagger-interp"))]
         for k in sorted(env_vars):
@@ -127,7 +134,20 @@ def main():
     ap.add_argument("--cache", default=None)
     ap.add_argument("--known-failures", default=None)
     ap.add_argument("--only", nargs="*", default=[])
+    ap.add_argument("--target", default=None,
+                    help="cross-compile (compiled engine) and run under the "
+                         "target's runner (daggercc --print-runner)")
+    ap.add_argument("--categories", default=None,
+                    help="comma-separated: assemblyscript,c,rust (default all)")
     args = ap.parse_args()
+    args.runner = []
+    if args.target:
+        r = subprocess.run([str(Path(args.bin, "daggercc")), f"--target={args.target}",
+                            "--print-runner"], capture_output=True, text=True)
+        if r.returncode != 0:
+            print(f"run-suite: no runner for {args.target}: skipped")
+            return 77
+        args.runner = r.stdout.split()
     if not Path(args.suite, "tests").is_dir():
         print(f"run-suite: no test suite at {args.suite}: skipped")
         return 77
@@ -142,7 +162,8 @@ def main():
                 known[k.strip()] = why.strip()
     passed = failed = 0
     unexpected = []
-    for name, wasm, spec in tests(args.suite, args.only):
+    categories = args.categories.split(",") if args.categories else []
+    for name, wasm, spec in tests(args.suite, args.only, categories):
         why = run_one(args, name, wasm, spec)
         if why is None:
             passed += 1
@@ -154,7 +175,8 @@ def main():
             print(f"FAIL {name}: {why}")
             if name not in known:
                 unexpected.append(f"{name} fails")
-    print(f"wasi-testsuite ({args.engine}): {passed} passed, {failed} failed, "
+    where = f"{args.engine}, {args.target}" if args.target else args.engine
+    print(f"wasi-testsuite ({where}): {passed} passed, {failed} failed, "
           f"{passed + failed} in all")
     for u in unexpected:
         print(f"unexpected: {u}")
