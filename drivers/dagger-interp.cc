@@ -547,20 +547,25 @@ __attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...) {
   return 2;
 }
 
-// "--allow RULE" or "--allow=RULE": 1 taken, 0 another option, -1 error.
-int take_rule(const char *name, int argc, char **argv, int &i,
-              std::vector<const char *> &rules) {
+// "--allow RULE" or "--allow=RULE" (likewise --deny, --env), checked as
+// daggercc checks it (drivers/rules.c): 1 taken, 0 another option, -1
+// error.
+int take_value(const char *name, int argc, char **argv, int &i,
+               std::vector<const char *> &values) {
   size_t n = std::strlen(name);
   const char *a = argv[i];
   if (std::strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
     return 0;
-  const char *rule = a[n] == '=' ? a + n + 1 : i + 1 < argc ? argv[++i] : "";
+  const char *v = a[n] == '=' ? a + n + 1 : i + 1 < argc ? argv[++i] : "";
   char msg[512];
-  if (dagger_cli_rule_check(name, rule, msg, sizeof msg) != 0) {
+  int bad = std::strcmp(name, "--env") == 0
+                ? dagger_cli_env_check(v, msg, sizeof msg)
+                : dagger_cli_rule_check(name, v, msg, sizeof msg);
+  if (bad != 0) {
     usage_error("%s", msg);
     return -1;
   }
-  rules.push_back(rule);
+  values.push_back(v);
   return 1;
 }
 
@@ -594,11 +599,11 @@ bool parse_args(int argc, char **argv, Args &args, int *status) {
       args.print_policy = true;
       continue;
     }
-    int r = take_rule("--allow", argc, argv, i, args.policy.allow);
+    int r = take_value("--allow", argc, argv, i, args.policy.allow);
     if (r == 0)
-      r = take_rule("--deny", argc, argv, i, args.policy.deny);
+      r = take_value("--deny", argc, argv, i, args.policy.deny);
     if (r == 0)
-      r = take_rule("--env", argc, argv, i, args.policy.env);
+      r = take_value("--env", argc, argv, i, args.policy.env);
     if (r == 0)
       usage_error("unknown option '%s'", argv[i]);
     if (r <= 0) {

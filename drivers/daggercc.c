@@ -265,9 +265,10 @@ static int take_input(cli *c, const char *arg) {
 
 /* --env NAME or --env NAME=VALUE (WASI programs, docs/wasi.md). */
 static int add_env(cli *c, const char *v) {
-  size_t n = strcspn(v, "=");
-  if (n == 0)
-    return usage_error("--env needs NAME or NAME=VALUE, got '%s'", v);
+  char msg[512];
+
+  if (dagger_cli_env_check(v, msg, sizeof msg) != 0)
+    return usage_error("%s", msg);
   if (c->nenv == MAX_RULES)
     return usage_error("too many %s options", "--env");
   c->env[c->nenv++] = v;
