@@ -1,8 +1,10 @@
-/* The check of a module against the Dagger ABI (shared/dagger-abi.md).
+/* The check of a module against the Dagger ABI (shared/dagger-abi.md) and
+ * WASI preview1 (docs/wasi.md).
  *
  * A module may import nothing but the five calls (and `sync`, the old name of
- * flush) from module `dagger` or `env`, with their exact signatures, and at
- * most one memory from the same modules; it must export an entry function.
+ * flush) from module `dagger` or `env`, with their exact signatures, the
+ * functions of wasi_snapshot_preview1 with theirs (wasi.c's table), and at
+ * most one memory from dagger or env; it must export an entry function.
  * Everything wasm2c 1.0.32 cannot translate but the reader can see (SIMD,
  * memory64, shared memory) is refused here too, with a message, instead of
  * letting wasm2c abort. Each message names the import or export at fault. */
@@ -35,6 +37,8 @@ const char *dgc_call_name(dgc_call c) {
     return "write";
   case DGC_CALL_FLUSH:
     return "flush";
+  case DGC_CALL_WASI:
+    return "wasi";
   }
   return NULL;
 }
@@ -168,19 +172,71 @@ static int check_call_sig(const dgc_module *m, const dgc_import *im,
                   l.name, format_sig(got, sizeof got, t), want);
 }
 
+/* "ii" -> the value types, into a functype whose arrays are out. */
+static dgc_functype wasi_type(const dgc_wasi_fn *f, uint8_t *params,
+                              uint8_t *results) {
+  dgc_functype t = {(uint32_t)strlen(f->params), (uint32_t)strlen(f->results),
+                    params, results};
+  for (uint32_t i = 0; i < t.nparams; i++)
+    params[i] = dgc_wasi_type(f->params[i]);
+  for (uint32_t i = 0; i < t.nresults; i++)
+    results[i] = dgc_wasi_type(f->results[i]);
+  return t;
+}
+
+static bool same_types(uint32_t n, const uint8_t *a, const uint8_t *b) {
+  return n == 0 || memcmp(a, b, n) == 0;
+}
+
+/* An import of module wasi_snapshot_preview1: one of the table's
+ * functions with its exact signature (it may be imported more than once). */
+static int check_wasi_import(const dgc_module *m, const dgc_import *im,
+                             dgc_abi *abi, dgc_diag *d) {
+  import_label l = label_of(im);
+  const dgc_functype *t = import_type(m, im);
+  uint8_t params[16], results[2];
+  char got[160], want[160];
+  int fn;
+
+  if (im->kind != DGC_EXT_FUNC)
+    return dgc_fail(d, "import %s.%s: WASI provides functions only", l.module,
+                    l.name);
+  if ((fn = dgc_wasi_find(im->name)) < 0)
+    return dgc_fail(d, "import %s.%s: not part of WASI preview1", l.module,
+                    l.name);
+  dgc_functype w = wasi_type(&dgc_wasi_fns[fn], params, results);
+  if (!t)
+    return dgc_fail(d, "import %s.%s: type %u does not exist", l.module, l.name,
+                    im->type);
+  if (t->nparams != w.nparams || t->nresults != w.nresults ||
+      !same_types(w.nparams, t->params, w.params) ||
+      !same_types(w.nresults, t->results, w.results))
+    return dgc_fail(d, "import %s.%s: signature %s, expected %s", l.module,
+                    l.name, format_sig(got, sizeof got, t),
+                    format_sig(want, sizeof want, &w));
+  abi->wasi = true;
+  abi->bindings[abi->nbindings++] =
+      (dgc_binding){im->module, im->name, DGC_CALL_WASI, fn};
+  return 0;
+}
+
 static int check_import(const dgc_module *m, const dgc_import *im, dgc_abi *abi,
                         dgc_diag *d) {
   import_label l = label_of(im);
   const struct call_def *c;
 
+  if (!strcmp(im->module, DGC_WASI_MODULE))
+    return check_wasi_import(m, im, abi, d);
   if (im->kind != DGC_EXT_FUNC && im->kind != DGC_EXT_MEMORY)
     return dgc_fail(d,
                     "import %s.%s: only functions and one memory may be "
                     "imported",
                     l.module, l.name);
   if (!dagger_module(im->module))
-    return dgc_fail(d, "import %s.%s: module %s is not dagger or env", l.module,
-                    l.name, l.module);
+    return dgc_fail(d,
+                    "import %s.%s: module %s is not dagger, env or "
+                    "wasi_snapshot_preview1",
+                    l.module, l.name, l.module);
   if (im->kind == DGC_EXT_MEMORY) {
     abi->memory = DGC_MEM_IMPORTED;
     abi->memory_module = im->module;
@@ -195,7 +251,7 @@ static int check_import(const dgc_module *m, const dgc_import *im, dgc_abi *abi,
   if (check_call_sig(m, im, c, d))
     return -1;
   abi->bindings[abi->nbindings++] =
-      (dgc_binding){im->module, im->name, c->call};
+      (dgc_binding){im->module, im->name, c->call, 0};
   return 0;
 }
 
@@ -221,10 +277,11 @@ static const dgc_export *find_func_export(const dgc_module *m,
 }
 
 /* dagger_main, main, then _start: the first one exported is the entry, and
- * a wrong signature on it is an error even if a later name would fit. */
+ * a wrong signature on it is an error even if a later name would fit. A
+ * module importing WASI is a WASI command: its _start comes first. */
 static int check_entry(const dgc_module *m, dgc_abi *abi, dgc_diag *d) {
   static const char *const names[] = {"dagger_main", "main", "_start"};
-  const dgc_export *e = NULL;
+  const dgc_export *e = abi->wasi ? find_func_export(m, "_start") : NULL;
   const dgc_functype *t;
   char got[160];
 

@@ -386,6 +386,7 @@ static int write_glue(build *b) {
                 .abi = &b->abi,
                 .memory_field = b->memory_field,
                 .policy = &b->o->policy,
+                .env = b->o->env,
                 .source = b->o->input,
                 .static_link = b->o->static_link};
   dgc_diag inner;

@@ -109,11 +109,13 @@ typedef enum dgc_call {
   DGC_CALL_READ,
   DGC_CALL_WRITE,
   DGC_CALL_FLUSH,
+  DGC_CALL_WASI, /* a WASI preview1 function: dgc_binding.wasi says which */
 } dgc_call;
 
 typedef struct dgc_binding {
   const char *module, *name; /* as imported (point into the dgc_module) */
   dgc_call call;
+  int wasi; /* DGC_CALL_WASI: the function's index in dgc_wasi_fns */
 } dgc_binding;
 
 typedef enum dgc_entry_kind {
@@ -128,6 +130,7 @@ typedef struct dgc_abi {
   dgc_entry_kind entry_kind;
   enum { DGC_MEM_NONE, DGC_MEM_DEFINED, DGC_MEM_IMPORTED } memory;
   const char *memory_module, *memory_name; /* when imported */
+  bool wasi; /* imports from wasi_snapshot_preview1: a WASI command */
 } dgc_abi;
 
 /* 0 on success; -1 with a message such as
@@ -138,6 +141,23 @@ int dgc_check_abi(const dgc_module *m, dgc_abi *abi, dgc_diag *d);
 void dgc_abi_free(dgc_abi *abi);
 /* The call's name in the runtime: "open", ... */
 const char *dgc_call_name(dgc_call c);
+
+/* ---- wasi.c: the WASI preview1 import table ------------------------------
+ * Read from rt/include/dagger/wasi-imports.h (generated from the witx), the
+ * one table the ABI check, the glue and the interpreter share. */
+#define DGC_WASI_MODULE "wasi_snapshot_preview1"
+
+typedef struct dgc_wasi_fn {
+  const char *name;
+  const char *params, *results; /* core types, a letter each: i i32, I i64 */
+} dgc_wasi_fn;
+
+extern const dgc_wasi_fn dgc_wasi_fns[];
+extern const size_t dgc_wasi_nfns;
+/* The index of the WASI function `name`, or -1. */
+int dgc_wasi_find(const char *name);
+/* The value type byte (DGC_I32/DGC_I64) of a table letter. */
+uint8_t dgc_wasi_type(char letter);
 
 /* ======== The build: names, glue, plan, spawning, compile ================ */
 #include <stdio.h>
@@ -199,8 +219,9 @@ typedef struct dgc_glue {
   const dgc_abi *abi;
   const char *memory_field; /* DGC_MEM_DEFINED: from dgc_w2c_memory_field */
   const dgc_policy *policy;
-  const char *source; /* the input's name, for the header comment */
-  bool static_link;   /* --static: append templates/glue-static.c */
+  const char *const *env; /* --env specs (NAME or NAME=VALUE), NULL-ended */
+  const char *source;     /* the input's name, for the header comment */
+  bool static_link;       /* --static: append templates/glue-static.c */
 } dgc_glue;
 
 /* Writes the whole glue: the template, then the module's part. 0, or -1
@@ -563,6 +584,7 @@ typedef struct dgc_options {
   int opt_level;      /* 0..3 */
   const char *emit_c; /* directory to keep the generated C in, or NULL */
   dgc_policy policy;
+  const char *const *env;           /* WASI --env specs, NULL-ended, or NULL */
   const char *memcheck;             /* strategy name, NULL: the default */
   const char *target;               /* triple, NULL: the host */
   bool static_link;                 /* --static */

@@ -83,12 +83,39 @@ static int emit_structs(glue_ctx *c) {
   return 0;
 }
 
+/* A WASI thunk passes its arguments as the runtime's 64-bit words;
+ * proc_exit then unwinds the guest (templates/glue-main.c). */
+static void emit_wasi_thunk(glue_ctx *c, const dgc_binding *b, const char *fn,
+                            const char *st) {
+  const dgc_wasi_fn *w = &dgc_wasi_fns[b->wasi];
+  size_t n = strlen(w->params);
+  bool result = w->results[0] != '\0';
+
+  fprintf(c->out, "%s %s(struct %s *i", result ? "u32" : "void", fn, st);
+  for (size_t k = 0; k < n; k++)
+    fprintf(c->out, ", %s a%zu", w->params[k] == 'I' ? "u64" : "u32", k);
+  fprintf(c->out, ") {\n");
+  if (n) {
+    fprintf(c->out, "  const uint64_t a[%zu] = {", n);
+    for (size_t k = 0; k < n; k++)
+      fprintf(c->out, "%sa%zu", k ? ", " : "", k);
+    fprintf(c->out, "};\n");
+  }
+  fprintf(c->out, "  %sdagger_wasi_call(i->rt, DAGGER_WASI_%s, %s);\n",
+          result ? "return (u32)" : "", w->name, n ? "a" : "NULL");
+  if (!result)
+    fprintf(c->out, "  dagger_glue_exit();\n");
+  fprintf(c->out, "}\n\n");
+}
+
 static int emit_thunk(glue_ctx *c, const dgc_binding *b) {
   char *fn = dgc_w2c_import(b->module, b->name);
   char *st = dgc_w2c_import_struct(b->module);
-  unsigned n = calls[b->call].nparams;
 
-  if (fn && st) {
+  if (fn && st && b->call == DGC_CALL_WASI) {
+    emit_wasi_thunk(c, b, fn, st);
+  } else if (fn && st) {
+    unsigned n = calls[b->call].nparams;
     fprintf(c->out, "u32 %s(struct %s *i", fn, st);
     for (unsigned k = 0; k < n; k++)
       fprintf(c->out, ", u32 a%u", k);
@@ -135,8 +162,13 @@ static void emit_rules(FILE *out, const char *name, const char *const *rules,
 static void emit_policy(glue_ctx *c) {
   const dgc_policy *p = c->g->policy;
 
+  size_t nenv = 0;
+
+  while (c->g->env && c->g->env[nenv])
+    nenv++;
   emit_rules(c->out, "dagger_glue_allow", p->allow, p->nallow);
   emit_rules(c->out, "dagger_glue_deny", p->deny, p->ndeny);
+  emit_rules(c->out, "dagger_glue_env", c->g->env, nenv);
   fprintf(c->out, "const int dagger_glue_default_allow = %d;\n\n",
           dgc_policy_default_allow(p));
 }
@@ -160,7 +192,9 @@ static void emit_init(glue_ctx *c) {
             "%" PRIu32 ", %" PRIu32 ");\n",
             mod_index(c, abi->memory_module), (uint32_t)m->mem_min,
             max_pages(m->mem_max));
-  if (c->nmods == 0)
+  if (abi->wasi)
+    fprintf(c->out, "  dagger_wasi_init(rt);\n");
+  if (c->nmods == 0 && !abi->wasi)
     fprintf(c->out, "  (void)rt;\n");
   fprintf(c->out, "}\n\n");
 }
@@ -213,6 +247,15 @@ static int emit_calls(glue_ctx *c) {
   return 0;
 }
 
+/* A function imported twice under one name has one thunk. */
+static bool imported_before(const dgc_abi *abi, uint32_t i) {
+  for (uint32_t k = 0; k < i; k++)
+    if (!strcmp(abi->bindings[k].module, abi->bindings[i].module) &&
+        !strcmp(abi->bindings[k].name, abi->bindings[i].name))
+      return true;
+  return false;
+}
+
 static int emit_module_part(glue_ctx *c) {
   const dgc_abi *abi = c->g->abi;
 
@@ -224,7 +267,7 @@ static int emit_module_part(glue_ctx *c) {
   if (emit_structs(c) != 0)
     return -1;
   for (uint32_t i = 0; i < abi->nbindings; i++)
-    if (emit_thunk(c, &abi->bindings[i]) != 0)
+    if (!imported_before(abi, i) && emit_thunk(c, &abi->bindings[i]) != 0)
       return -1;
   if (emit_memory_import(c) != 0)
     return -1;

@@ -241,6 +241,8 @@ int32_t dispatch(dagger_rt *rt, dgc_call call, const interp::Values &a) {
                         a[2].Get<uint32_t>());
   case DGC_CALL_FLUSH:
     return dagger_flush(rt, a[0].Get<int32_t>());
+  case DGC_CALL_WASI: // bound to wasi_callback instead
+    break;
   }
   return -DAGGER_UNSUPPORTED;
 }
@@ -252,6 +254,33 @@ interp::HostFunc::Callback host_callback(HostEnv *env, dgc_call call) {
                      interp::Values &results, interp::Trap::Ptr *) {
     refresh_view(*env, thread);
     results[0] = interp::Value::Make(dispatch(env->rt, call, args));
+    return wabt::Result::Ok;
+  };
+}
+
+// The message of the trap that unwinds the guest after WASI's proc_exit;
+// execute() asks the runtime for the status instead of reporting it.
+const char kExitTrap[] = "dagger: proc_exit";
+
+// A WASI function: its arguments as the runtime's 64-bit words, in the
+// order and with the types of the import table (compiler/wasi.c).
+interp::HostFunc::Callback wasi_callback(HostEnv *env, int fn) {
+  return [env, fn](interp::Thread &thread, const interp::Values &args,
+                   interp::Values &results, interp::Trap::Ptr *trap) {
+    refresh_view(*env, thread);
+    const char *types = dgc_wasi_fns[fn].params;
+    uint64_t a[16] = {0};
+    for (size_t k = 0; types[k] && k < 16; k++)
+      a[k] =
+          types[k] == 'I' ? args[k].Get<uint64_t>() : args[k].Get<uint32_t>();
+    int32_t r = dagger_wasi_call(env->rt, static_cast<dagger_wasi_fn>(fn), a);
+    int status;
+    if (dagger_wasi_exited(env->rt, &status)) {
+      *trap = interp::Trap::New(thread.store(), kExitTrap);
+      return wabt::Result::Error;
+    }
+    if (!results.empty())
+      results[0] = interp::Value::Make(r);
     return wabt::Result::Ok;
   };
 }
@@ -270,8 +299,11 @@ bool bind_imports(const char *path, interp::Store &store,
       if (next >= abi.nbindings || imp.module != abi.bindings[next].module ||
           imp.name != abi.bindings[next].name)
         break;
-      ext = interp::HostFunc::New(
-          store, *ft, host_callback(&env, abi.bindings[next++].call));
+      const dgc_binding &b = abi.bindings[next++];
+      ext = interp::HostFunc::New(store, *ft,
+                                  b.call == DGC_CALL_WASI
+                                      ? wasi_callback(&env, b.wasi)
+                                      : host_callback(&env, b.call));
     } else if (auto *mt = wabt::dyn_cast<interp::MemoryType>(imp.type.get())) {
       interp::Memory::Ptr mem = interp::Memory::New(store, *mt);
       env.memory = mem.get();
@@ -318,11 +350,15 @@ dagger_trap trap_kind(std::string_view msg) {
 }
 
 // The runtime's report (flush, one line, status); a message we do not know
-// is also shown verbatim, since it may be a fault of this tool.
+// is also shown verbatim, since it may be a fault of this tool. The trap
+// that follows WASI's proc_exit is no trap: the status is the guest's.
 int report_trap(const char *path, HostEnv &env, const interp::Trap::Ptr &trap) {
+  int status;
+  if (dagger_wasi_exited(env.rt, &status))
+    return status;
   std::string msg = trap ? trap->message() : std::string("(no message)");
   dagger_trap kind = trap_kind(msg);
-  int status = dagger_trap_report(env.rt, kind);
+  status = dagger_trap_report(env.rt, kind);
   if (kind == DAGGER_TRAP_OTHER)
     fail(path, "wabt trap: %s", msg.c_str());
   return status;
@@ -384,6 +420,9 @@ std::string program_name(const char *path) {
 // The policy rules of the command line, as daggercc takes them.
 struct Policy {
   std::vector<const char *> allow, deny;
+  // WASI: the --env specs and the module's arguments (argv[0] its path),
+  // each NULL-terminated when handed to the runtime.
+  std::vector<const char *> env, args;
 
   dgc_policy view() const {
     return dgc_policy{allow.data(), allow.size(), deny.data(), deny.size()};
@@ -403,12 +442,19 @@ int run(const char *path, const Policy &policy, const wabt::Features &features,
   cfg.allow = allow.data();
   cfg.deny = deny.data();
   cfg.default_allow = dgc_policy_default_allow(&view);
+  std::vector<const char *> wasi_env(policy.env), args(policy.args);
+  wasi_env.push_back(nullptr);
+  args.push_back(nullptr);
+  cfg.env = wasi_env.data();
+  cfg.args = args.data();
   HostEnv env;
   env.rt = dagger_rt_new(&cfg);
   if (!env.rt) {
     fail(path, "out of memory");
     return 1;
   }
+  if (abi.wasi)
+    dagger_wasi_init(env.rt); // descriptors 0-3; a jail failure is reported
   env.has_memory = abi.memory != dgc_abi::DGC_MEM_NONE;
   dagger_rt_set_memory(
       env.rt, dagger_memory{&env.base, &env.pages, WABT_BIG_ENDIAN ? 1 : 0});
@@ -472,6 +518,8 @@ void usage(FILE *f) {
       "Options (before MODULE only):\n"
       "  --allow RULE     allow the URLs RULE matches (repeatable)\n"
       "  --deny RULE      deny them (repeatable)\n"
+      "  --env NAME[=VALUE]  let a WASI module see NAME: the host's value,\n"
+      "                   or VALUE (repeatable)\n"
       "  --print-policy   print what the module may open, then exit\n"
       "  -h, --help       print this help and exit\n"
       "  --version        print the version and exit\n"
@@ -499,20 +547,25 @@ __attribute__((format(printf, 1, 2))) int usage_error(const char *fmt, ...) {
   return 2;
 }
 
-// "--allow RULE" or "--allow=RULE": 1 taken, 0 another option, -1 error.
-int take_rule(const char *name, int argc, char **argv, int &i,
-              std::vector<const char *> &rules) {
+// "--allow RULE" or "--allow=RULE" (likewise --deny, --env), checked as
+// daggercc checks it (drivers/rules.c): 1 taken, 0 another option, -1
+// error.
+int take_value(const char *name, int argc, char **argv, int &i,
+               std::vector<const char *> &values) {
   size_t n = std::strlen(name);
   const char *a = argv[i];
   if (std::strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
     return 0;
-  const char *rule = a[n] == '=' ? a + n + 1 : i + 1 < argc ? argv[++i] : "";
+  const char *v = a[n] == '=' ? a + n + 1 : i + 1 < argc ? argv[++i] : "";
   char msg[512];
-  if (dagger_cli_rule_check(name, rule, msg, sizeof msg) != 0) {
+  int bad = std::strcmp(name, "--env") == 0
+                ? dagger_cli_env_check(v, msg, sizeof msg)
+                : dagger_cli_rule_check(name, v, msg, sizeof msg);
+  if (bad != 0) {
     usage_error("%s", msg);
     return -1;
   }
-  rules.push_back(rule);
+  values.push_back(v);
   return 1;
 }
 
@@ -546,9 +599,11 @@ bool parse_args(int argc, char **argv, Args &args, int *status) {
       args.print_policy = true;
       continue;
     }
-    int r = take_rule("--allow", argc, argv, i, args.policy.allow);
+    int r = take_value("--allow", argc, argv, i, args.policy.allow);
     if (r == 0)
-      r = take_rule("--deny", argc, argv, i, args.policy.deny);
+      r = take_value("--deny", argc, argv, i, args.policy.deny);
+    if (r == 0)
+      r = take_value("--env", argc, argv, i, args.policy.env);
     if (r == 0)
       usage_error("unknown option '%s'", argv[i]);
     if (r <= 0) {
@@ -574,5 +629,7 @@ int main(int argc, char **argv) {
   }
   if (args.module >= argc)
     return usage_error("no module given");
+  for (int i = args.module; i < argc; i++)
+    args.policy.args.push_back(argv[i]);
   return load_and_run(argv[args.module], args.policy);
 }

@@ -49,6 +49,8 @@ static const char usage_text[] =
     "  --allow RULE     compile in a policy rule allowing the URLs RULE\n"
     "                   matches (repeatable)\n"
     "  --deny RULE      compile in a policy rule denying them (repeatable)\n"
+    "  --env NAME[=VALUE]  let a WASI program see the variable NAME: the\n"
+    "                   host's value at run time, or VALUE (repeatable)\n"
     "  --target=TRIPLE  compile for another machine (default: this one):\n"
     "                   ";
 static const char usage_tail[] =
@@ -92,6 +94,8 @@ static const char usage_tail[] =
 typedef struct cli {
   dgc_options o;
   const char *allow[MAX_RULES], *deny[MAX_RULES];
+  const char *env[MAX_RULES + 1]; /* --env, NULL-terminated */
+  size_t nenv;
   const char *extra_input;
   dgc_harness harness; /* --harness: source set, modules = inputs */
   const char *inputs[DGC_HARNESS_MAX_MODULES];
@@ -259,6 +263,19 @@ static int take_input(cli *c, const char *arg) {
   return 0;
 }
 
+/* --env NAME or --env NAME=VALUE (WASI programs, docs/wasi.md). */
+static int add_env(cli *c, const char *v) {
+  char msg[512];
+
+  if (dagger_cli_env_check(v, msg, sizeof msg) != 0)
+    return usage_error("%s", msg);
+  if (c->nenv == MAX_RULES)
+    return usage_error("too many %s options", "--env");
+  c->env[c->nenv++] = v;
+  c->o.env = c->env;
+  return 0;
+}
+
 /* One argument (and its value); 0, -1 to stop with status 0, or 2. */
 static int parse_one(cli *c, int argc, char **argv, int *i) {
   const char *a = argv[*i], *v;
@@ -308,6 +325,8 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
     return add_rule(c->allow, &c->o.policy.nallow, "--allow", v);
   if ((v = value_of("--deny", argc, argv, i, &missing)))
     return add_rule(c->deny, &c->o.policy.ndeny, "--deny", v);
+  if ((v = value_of("--env", argc, argv, i, &missing)))
+    return add_env(c, v);
   if ((v = value_of("--harness", argc, argv, i, &missing)))
     return c->harness.source = v, 0;
   if (missing)

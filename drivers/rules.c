@@ -24,3 +24,13 @@ int dagger_cli_rule_check(const char *opt, const char *rule, char *msg,
            opt, dgc_printable(shown, sizeof shown, rule));
   return -1;
 }
+
+int dagger_cli_env_check(const char *spec, char *msg, size_t size) {
+  char shown[256];
+
+  if (spec && *spec && *spec != '=')
+    return 0;
+  snprintf(msg, size, "--env needs NAME or NAME=VALUE, got '%s'",
+           dgc_printable(shown, sizeof shown, spec ? spec : ""));
+  return -1;
+}

@@ -16,6 +16,10 @@ extern "C" {
 int dagger_cli_rule_check(const char *opt, const char *rule, char *msg,
                           size_t size);
 
+/* 0 when spec is NAME or NAME=VALUE with a non-empty NAME (--env, WASI
+ * programs); else -1 with the usage message in msg, spec escaped. */
+int dagger_cli_env_check(const char *spec, char *msg, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

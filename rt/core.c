@@ -75,6 +75,8 @@ dagger_rt *dagger_rt_new(const dagger_config *cfg) {
   rt->allow = cfg->allow;
   rt->deny = cfg->deny;
   rt->default_allow = cfg->default_allow;
+  rt->args = cfg->args;
+  rt->env = cfg->env;
   /* A write to a closed pipe must come back to the guest as -IO, not kill
    * the process (libcurl also needs SIGPIPE ignored). */
   signal(SIGPIPE, SIG_IGN);
@@ -115,6 +117,7 @@ void dagger_rt_free(dagger_rt *rt) {
       dagger_close(rt, fd);
   if (rt->jail_fd >= 0)
     close(rt->jail_fd);
+  dagger_wasi_free(rt);
   free(rt->fds);
   free(rt);
 }

@@ -148,13 +148,14 @@ long dagger_jail_path(dagger_str path, char *out, size_t size) {
   return n - 1;
 }
 
-/* openat2 below jail_fd; returns a descriptor or -errno. */
-static int open_openat2(int jail_fd, const char *rel, int flags) {
+/* openat2 below jail_fd; returns a descriptor or -errno. With links,
+ * symbolic links that stay below jail_fd are followed (WASI). */
+static int open_openat2(int jail_fd, const char *rel, int flags, bool links) {
   struct open_how_v0 how = {
       .flags = (uint64_t)flags,
       .mode = (flags & O_CREAT) ? 0666 : 0,
-      .resolve =
-          RESOLVE_BENEATH_ | RESOLVE_NO_SYMLINKS_ | RESOLVE_NO_MAGICLINKS_,
+      .resolve = RESOLVE_BENEATH_ | RESOLVE_NO_MAGICLINKS_ |
+                 (links ? 0 : RESOLVE_NO_SYMLINKS_),
   };
   for (int tries = 0;; tries++) {
     long fd = syscall(SYS_openat2, jail_fd, rel, &how, sizeof how);
@@ -221,18 +222,58 @@ static int open_walk(int jail_fd, const char *rel, int flags) {
   return fd;
 }
 
-int dagger_jail_open(int jail_fd, const char *rel, int flags,
-                     dagger_resolver how) {
+/* A descriptor or -errno; see dagger_jail_open and dagger_jail_open_wasi. */
+static int jail_open(int jail_fd, const char *rel, int flags,
+                     dagger_resolver how, bool links) {
   int fd = -ENOSYS;
   if (how != DAGGER_RESOLVE_WALK &&
       !(how == DAGGER_RESOLVE_AUTO && openat2_missing)) {
-    fd = open_openat2(jail_fd, rel, flags);
+    fd = open_openat2(jail_fd, rel, flags, links);
     if (fd == -ENOSYS && how == DAGGER_RESOLVE_AUTO)
       openat2_missing = true;
   }
   if (fd == -ENOSYS && how != DAGGER_RESOLVE_OPENAT2)
     fd = open_walk(jail_fd, rel, flags);
+  return fd;
+}
+
+int dagger_jail_open(int jail_fd, const char *rel, int flags,
+                     dagger_resolver how) {
+  int fd = jail_open(jail_fd, rel, flags, how, false);
   return fd >= 0 ? fd : open_error(-fd);
+}
+
+int dagger_jail_open_wasi(int dir_fd, const char *rel, int flags) {
+  char clean[PATH_MAX];
+  size_t o = 0;
+  if (resolver != DAGGER_RESOLVE_WALK && !openat2_missing) {
+    /* openat2 alone: the raw path must never reach the walk. */
+    int fd = jail_open(dir_fd, rel, flags, DAGGER_RESOLVE_OPENAT2, true);
+    if (fd != -ENOSYS || resolver == DAGGER_RESOLVE_OPENAT2)
+      return fd;
+    openat2_missing = true;
+  }
+  /* The walk takes plain names only: "a//./b" is "a/b", and ".", which
+   * would need no step, and "..", which would climb, are dropped and
+   * refused. A trailing '/' is lost (the walk opens what is there). */
+  for (const char *p = rel; *p;) {
+    size_t n = strcspn(p, "/");
+    if (n == 2 && p[0] == '.' && p[1] == '.')
+      return -EXDEV;
+    if (n > 0 && !(n == 1 && p[0] == '.')) {
+      if (o + n + 2 > sizeof clean)
+        return -ENAMETOOLONG;
+      if (o > 0)
+        clean[o++] = '/';
+      memcpy(clean + o, p, n);
+      o += n;
+    }
+    p += n + (p[n] == '/');
+  }
+  if (o == 0)
+    clean[o++] = '.';
+  clean[o] = '\0';
+  return jail_open(dir_fd, clean, flags, DAGGER_RESOLVE_WALK, true);
 }
 
 /* The jail directory, opened on first use. */

@@ -104,7 +104,12 @@ struct dagger_rt {
   const char *const *deny;
   int default_allow;
   bool output_lost; /* a flush at exit or trap failed (dagger_rt_exit) */
+  const char *const *args, *const *env; /* WASI: from dagger_config */
+  struct dagger_wasi *wasi;             /* rt/wasi/: NULL until wasi_init */
 };
+
+/* rt/wasi/wasi-call.c: frees rt->wasi (dagger_rt_free). */
+void dagger_wasi_free(dagger_rt *rt);
 
 /* open and close of a stream that has no state and whose URL has no parts
  * beyond the scheme ("null://"): any authority, path or query is
@@ -169,6 +174,13 @@ long dagger_jail_path(dagger_str path, char *out, size_t size);
  * descriptor or a negated error. */
 int dagger_jail_open(int jail_fd, const char *rel, int flags,
                      dagger_resolver how);
+/* The same resolution for WASI's path operations (rt/wasi/): rel is below
+ * the directory dir_fd, "." and ".." that stay below it are allowed, and
+ * so are symbolic links that stay below it (not a last component when
+ * flags has O_NOFOLLOW); absolute links and escapes fail. Where only the
+ * walk is available, every link, "." and ".." is refused. Returns a host
+ * descriptor or -errno (EXDEV for an escape). */
+int dagger_jail_open_wasi(int dir_fd, const char *rel, int flags);
 
 /* ---- random.c ---------------------------------------------------------- */
 /* Fills buf from the kernel's getrandom(2), retrying until full: the source

@@ -33,6 +33,9 @@
 extern const char *const dagger_glue_allow[];
 extern const char *const dagger_glue_deny[];
 extern const int dagger_glue_default_allow;
+/* The environment a WASI program may see (daggercc --env): "NAME" or
+ * "NAME=VALUE", NULL-terminated. */
+extern const char *const dagger_glue_env[];
 
 /* Initialises the module's code (wasm2c's init_module), binds every import
  * instance to rt and allocates an imported memory. Traps on no path. */
@@ -49,6 +52,12 @@ int dagger_glue_entry(void);
 void dagger_glue_free(void);
 
 /* ---- fixed part -------------------------------------------------------- */
+
+/* After WASI's proc_exit: leaves the guest through wasm2c's trap jump, from
+ * any depth; dagger_glue_run then asks the runtime for the status. */
+void dagger_glue_exit(void) {
+  wasm_rt_trap(WASM_RT_TRAP_UNREACHABLE);
+}
 
 static dagger_trap dagger_glue_trap_kind(wasm_rt_trap_t code) {
   switch (code) {
@@ -80,6 +89,9 @@ static dagger_trap dagger_glue_trap_kind(wasm_rt_trap_t code) {
  * long as guest code runs; nothing set after it is read after a longjmp. */
 static int dagger_glue_run(dagger_rt *rt) {
   wasm_rt_trap_t code = wasm_rt_impl_try();
+  int status;
+  if (code != WASM_RT_TRAP_NONE && dagger_wasi_exited(rt, &status))
+    return status;
   if (code != WASM_RT_TRAP_NONE)
     return dagger_trap_report(rt, dagger_glue_trap_kind(code));
   dagger_glue_instantiate();
@@ -97,6 +109,8 @@ int main(int argc, char **argv) {
   cfg.allow = dagger_glue_allow;
   cfg.deny = dagger_glue_deny;
   cfg.default_allow = dagger_glue_default_allow;
+  cfg.args = (const char *const *)argv;
+  cfg.env = dagger_glue_env;
   rt = dagger_rt_new(&cfg);
   if (!rt) {
     fprintf(stderr, "%s: out of memory\n", cfg.program);

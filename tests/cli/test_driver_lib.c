@@ -41,9 +41,9 @@ static void test_symbols(void) {
 }
 
 static void test_import_modules(void) {
-  dgc_binding b[] = {{"env", "open", DGC_CALL_OPEN},
-                     {"dagger", "write", DGC_CALL_WRITE},
-                     {"env", "close", DGC_CALL_CLOSE}};
+  dgc_binding b[] = {{"env", "open", DGC_CALL_OPEN, 0},
+                     {"dagger", "write", DGC_CALL_WRITE, 0},
+                     {"env", "close", DGC_CALL_CLOSE, 0}};
   dgc_abi abi = {.nbindings = 3,
                  .bindings = b,
                  .memory = DGC_MEM_IMPORTED,
@@ -511,9 +511,9 @@ static char *glue_text(const dgc_glue *g) {
 }
 
 static void test_glue(void) {
-  dgc_binding b[] = {{"env", "open", DGC_CALL_OPEN},
-                     {"dagger", "sync", DGC_CALL_FLUSH},
-                     {"dagger", "read", DGC_CALL_READ}};
+  dgc_binding b[] = {{"env", "open", DGC_CALL_OPEN, 0},
+                     {"dagger", "sync", DGC_CALL_FLUSH, 0},
+                     {"dagger", "read", DGC_CALL_READ, 0}};
   dgc_module m = {.has_memory = true, .mem_min = 2, .mem_max = UINT64_MAX};
   dgc_abi abi = {.nbindings = 3,
                  .bindings = b,

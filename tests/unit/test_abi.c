@@ -171,15 +171,61 @@ static const abi_case cases[] = {
              "close, read, write, flush)"},
     {.name = "module foo",
      .mod = {.imports = {OPEN("foo")}, .funcs = {MAIN}},
-     .want = "import foo.open: module foo is not dagger or env"},
-    {.name = "WASI",
-     .mod = {.imports = {{"wasi_snapshot_preview1", "fd_write", "iiii>i"}},
+     .want = "import foo.open: module foo is not dagger, env or "
+             "wasi_snapshot_preview1"},
+    {.name = "module foo names WASI",
+     .mod = {.imports = {{"wasi_unstable", "fd_write", "iiii>i"}},
              .funcs = {{">", "_start"}}},
-     .want = "import wasi_snapshot_preview1.fd_write: module "
-             "wasi_snapshot_preview1 is not dagger or env"},
+     .want = "import wasi_unstable.fd_write: module wasi_unstable is not "
+             "dagger, env or wasi_snapshot_preview1"},
+    /* WASI preview1 (the table of compiler/wasi.c) */
+    {.name = "WASI command",
+     .mod = {.imports = {{"wasi_snapshot_preview1", "fd_write", "iiii>i"},
+                         {"wasi_snapshot_preview1", "proc_exit", "i>"}},
+             .funcs = {{">", "_start"}},
+             .memory = "memory"},
+     .entry = "_start",
+     .kind = DGC_ENTRY_VOID,
+     .memory = DGC_MEM_DEFINED,
+     .bindings = "wasi_snapshot_preview1.fd_write=wasi:fd_write,"
+                 "wasi_snapshot_preview1.proc_exit=wasi:proc_exit"},
+    {.name = "WASI and Dagger, a WASI function twice, i64 parameters",
+     .mod = {.imports = {OPEN("dagger"),
+                         {"wasi_snapshot_preview1", "fd_seek", "iIii>i"},
+                         {"wasi_snapshot_preview1", "fd_seek", "iIii>i"},
+                         {"wasi_snapshot_preview1", "sched_yield", ">i"}},
+             .funcs = {MAIN, {">", "_start"}},
+             .memory = "memory"},
+     .entry = "_start",
+     .kind = DGC_ENTRY_VOID,
+     .memory = DGC_MEM_DEFINED,
+     .bindings = "dagger.open=open,wasi_snapshot_preview1.fd_seek=wasi:fd_seek,"
+                 "wasi_snapshot_preview1.fd_seek=wasi:fd_seek,"
+                 "wasi_snapshot_preview1.sched_yield=wasi:sched_yield"},
+    {.name = "WASI unknown function",
+     .mod = {.imports = {{"wasi_snapshot_preview1", "fd_frobnicate", "i>i"}},
+             .funcs = {{">", "_start"}}},
+     .want = "import wasi_snapshot_preview1.fd_frobnicate: not part of WASI "
+             "preview1"},
+    {.name = "WASI wrong signature",
+     .mod = {.imports = {{"wasi_snapshot_preview1", "fd_seek", "iiii>i"}},
+             .funcs = {{">", "_start"}}},
+     .want = "import wasi_snapshot_preview1.fd_seek: signature (i32, i32, i32, "
+             "i32) -> i32, expected (i32, i64, i32, i32) -> i32"},
+    {.name = "WASI proc_exit with a result",
+     .mod = {.imports = {{"wasi_snapshot_preview1", "proc_exit", "i>i"}},
+             .funcs = {{">", "_start"}}},
+     .want = "import wasi_snapshot_preview1.proc_exit: signature (i32) -> i32, "
+             "expected (i32) -> ()"},
+    {.name = "WASI memory import",
+     .mod = {.imports = {{"wasi_snapshot_preview1", "memory", "memory"}},
+             .funcs = {{">", "_start"}}},
+     .want = "import wasi_snapshot_preview1.memory: WASI provides functions "
+             "only"},
     {.name = "memory from elsewhere",
      .mod = {.imports = {{"js", "mem", "memory"}}, .funcs = {MAIN}},
-     .want = "import js.mem: module js is not dagger or env"},
+     .want = "import js.mem: module js is not dagger, env or "
+             "wasi_snapshot_preview1"},
     {.name = "table import",
      .mod = {.imports = {{"env", "table", "table"}}, .funcs = {MAIN}},
      .want = "import env.table: only functions and one memory may be "
@@ -238,9 +284,12 @@ static void describe_bindings(const dgc_abi *abi, char *out, size_t size) {
 
   out[0] = '\0';
   for (uint32_t i = 0; i < abi->nbindings && n < size; i++)
-    n += (size_t)snprintf(out + n, size - n, "%s%s.%s=%s", i ? "," : "",
+    n += (size_t)snprintf(out + n, size - n, "%s%s.%s=%s%s", i ? "," : "",
                           abi->bindings[i].module, abi->bindings[i].name,
-                          dgc_call_name(abi->bindings[i].call));
+                          abi->bindings[i].call == DGC_CALL_WASI ? "wasi:" : "",
+                          abi->bindings[i].call == DGC_CALL_WASI
+                              ? dgc_wasi_fns[abi->bindings[i].wasi].name
+                              : dgc_call_name(abi->bindings[i].call));
 }
 
 /* Bindings point into the module's own import names, in import order. */
@@ -435,6 +484,7 @@ static void test_call_names(void) {
   CU_ASSERT_STRING_EQUAL(dgc_call_name(DGC_CALL_READ), "read");
   CU_ASSERT_STRING_EQUAL(dgc_call_name(DGC_CALL_WRITE), "write");
   CU_ASSERT_STRING_EQUAL(dgc_call_name(DGC_CALL_FLUSH), "flush");
+  CU_ASSERT_STRING_EQUAL(dgc_call_name(DGC_CALL_WASI), "wasi");
   CU_ASSERT_PTR_NULL(dgc_call_name((dgc_call)99));
 }
 

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dagger/wasi-imports.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -62,6 +64,12 @@ typedef struct dagger_config {
   const char *const *deny;  /* policy rules, NULL-terminated; NULL: none */
   int default_allow;        /* what a URL no rule names gets: 1 allow, 0 deny */
   int max_open;             /* descriptor table bound; 0: the default (64) */
+  /* WASI (rt/wasi/): the guest's arguments, args[0] its program name,
+   * NULL-terminated (NULL: just the program name); and the environment it
+   * may see: "NAME" (the host's value at dagger_rt_new, absent when unset)
+   * or "NAME=VALUE", NULL-terminated (NULL: none). Borrowed. */
+  const char *const *args;
+  const char *const *env;
 } dagger_config;
 
 void dagger_config_default(dagger_config *cfg);
@@ -126,6 +134,31 @@ const char *dagger_trap_message(dagger_trap kind);
  * stderr ("PROGRAM: trap: MESSAGE") and returns the exit status to use.
  * rt may be NULL (a trap before the runtime exists). */
 int dagger_trap_report(dagger_rt *rt, dagger_trap kind);
+
+/* ---- WASI preview1 (rt/wasi/, docs/wasi.md) -----------------------------
+ * The functions of module wasi_snapshot_preview1, numbered in the order of
+ * the import table (dagger/wasi-imports.h, generated from the witx). */
+#define DAGGER_WASI_ENUM_(name, params, results) DAGGER_WASI_##name,
+typedef enum dagger_wasi_fn {
+  DAGGER_WASI_IMPORTS(DAGGER_WASI_ENUM_)
+} dagger_wasi_fn;
+#undef DAGGER_WASI_ENUM_
+
+/* Makes the descriptors a WASI program starts with: 0, 1, 2 the standard
+ * streams (1 shares stdout://'s buffer) and 3 the jail, preopened as "/".
+ * Call once, after dagger_rt_new and before the guest runs. DAGGER_OK, or
+ * a negated dagger_error (the jail cannot be opened: one line on stderr,
+ * and descriptor 3 stays closed). */
+int dagger_wasi_init(dagger_rt *rt);
+/* Calls WASI function fn with its core wasm arguments, each zero-extended
+ * to 64 bits, in the table's order (args may be NULL when there are none).
+ * Returns the function's i32 result, a WASI errno (0 success). After
+ * proc_exit it returns 0 and dagger_wasi_exited says so: the embedder must
+ * then unwind the guest without running any more of it. */
+int32_t dagger_wasi_call(dagger_rt *rt, dagger_wasi_fn fn,
+                         const uint64_t *args);
+/* 1 once the guest called proc_exit, with its status in *status. */
+int dagger_wasi_exited(const dagger_rt *rt, int *status);
 
 /* Bounds-checked accessors: the only way host code touches guest memory.
  * Each checks [ptr, ptr+len) against the current size without overflow and
