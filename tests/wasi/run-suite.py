@@ -155,6 +155,10 @@ def main():
         args.cache = tempfile.mkdtemp(prefix="wasi-suite-cache-")
     os.makedirs(args.cache, exist_ok=True)
     known = {}
+    if args.known_failures and args.target:
+        # a cross target's own list: known-failures-TRIPLE.txt beside it
+        kf = Path(args.known_failures)
+        args.known_failures = str(kf.with_name(f"{kf.stem}-{args.target}{kf.suffix}"))
     if args.known_failures and Path(args.known_failures).exists():
         for line in Path(args.known_failures).read_text().splitlines():
             if line.strip() and not line.startswith("#"):
