@@ -73,7 +73,9 @@ half = socket.create_connection(("127.0.0.1", port))
 half.sendall(b"/text/poem")  # a selector that never ends
 time.sleep(0.3)
 took = [timed(check_menu) for _ in range(5)]
-assert max(took) < 0.5, took  # not 2 s: nobody waits for the others
+# Not 2 s (a route's limit): nobody waits for the others. The margin is
+# for the suite's sanitizer run, whose routes take ~0.5 s to start there.
+assert max(took) < 1.5, took
 t = time.monotonic()
 for h in hangs:
     h.join()
