@@ -180,9 +180,11 @@ static int read_manifest(int dfd, bool root_ok, listed *v, const char **why) {
   len = read(fd, text, MANIFEST_MAX);
   close(fd);
   *why = "bad manifest";
-  if (len < 0 || strncmp(text, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) != 0)
+  if (len < 0)
     return -1;
   text[len] = '\0';
+  if (strncmp(text, MANIFEST_HEAD, strlen(MANIFEST_HEAD)) != 0)
+    return -1;
   for (line = strtok_r(text + strlen(MANIFEST_HEAD), "\n", &save); line;
        line = strtok_r(NULL, "\n", &save)) {
     if (n == MAX_FILES ||

@@ -164,5 +164,17 @@ ok $? "--build-runtime fills an empty folder"
 run "$DCC" --target=$A64 --build-runtime empty
 expect_status 0 "--build-runtime again"
 expect_err "" "--build-runtime on an up-to-date folder does nothing"
+# A runtime folder of a daggercc from before manifests is replaced; its
+# files are known. With a file of the user's in it, it is refused.
+mkdir legacy && cp empty/* legacy/ && rm legacy/daggercc-entry
+run "$DCC" --target=$A64 --build-runtime legacy
+expect_status 0 "--build-runtime over a runtime folder without a manifest"
+[[ -f legacy/daggercc-entry ]]
+ok $? "the old runtime folder was rebuilt with a manifest"
+mkdir legacy2 && cp empty/* legacy2/ && rm legacy2/daggercc-entry && echo keep >legacy2/notes.txt
+run "$DCC" --target=$A64 --build-runtime legacy2
+expect_status 1 "--build-runtime over an old runtime folder holding other files"
+[[ -f legacy2/notes.txt ]]
+ok $? "the other file is kept"
 expect_clean_tmp "the cache"
 done_testing
