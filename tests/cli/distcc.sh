@@ -12,16 +12,7 @@ command -v distcc > /dev/null && command -v distccd > /dev/null || {
 }
 
 # A module big enough to shard at 2000 bytes a unit.
-{
-  echo '(module (memory 1) (table 40 funcref)'
-  for i in $(seq 0 39); do
-    echo "  (func \$f$i (param i32) (result i32) local.get 0 i32.const $i i32.add)"
-  done
-  echo -n '  (elem (i32.const 0)'
-  for i in $(seq 0 39); do echo -n " \$f$i"; done
-  echo ')'
-  echo '  (func (export "dagger_main") (result i32) i32.const 2 call $f39))'
-} > farm.wat
+table_module 40 2 > farm.wat
 
 # distccd drops root for the distcc user (or nobody): its log must be
 # writable by it, and its own temporary files go to /tmp.

@@ -82,6 +82,21 @@ expect_hello() { # PROGRAM WHAT: it prints the greeting and exits 0
   fi
 }
 
+# table_module N ARG: a module of N functions $fK(x) = x + K, all in a
+# table (so none is dead code), whose entry returns $f(N-1)(ARG): big
+# enough to shard at a small DAGGER_SHARD_SIZE.
+table_module() {
+  local n=$1 arg=$2 i
+  echo "(module (memory 1) (table $n funcref)"
+  for ((i = 0; i < n; i++)); do
+    echo "  (func \$f$i (param i32) (result i32) local.get 0 i32.const $i i32.add)"
+  done
+  echo -n '  (elem (i32.const 0)'
+  for ((i = 0; i < n; i++)); do echo -n " \$f$i"; done
+  echo ')'
+  echo "  (func (export \"dagger_main\") (result i32) i32.const $arg call \$f$((n - 1))))"
+}
+
 done_testing() {
   echo "$(basename "$0" .sh): $passed passed, $failed failed"
   [[ $failed == 0 ]]

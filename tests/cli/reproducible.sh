@@ -39,16 +39,7 @@ if command -v setpriv > /dev/null && [[ $(id -u) == 0 ]]; then
 fi
 
 # A big module in shards, once from the cache: the same program too.
-{
-  echo '(module (memory 1) (table 30 funcref)'
-  for i in $(seq 0 29); do
-    echo "  (func \$f$i (param i32) (result i32) local.get 0 i32.const $i i32.add)"
-  done
-  echo -n '  (elem (i32.const 0)'
-  for i in $(seq 0 29); do echo -n " \$f$i"; done
-  echo ')'
-  echo '  (func (export "dagger_main") (result i32) i32.const 1 call $f29))'
-} > big.wat
+table_module 30 1 > big.wat
 export DAGGER_CACHE_DIR=$WORK/cache DAGGER_SHARD_SIZE=1500
 "$DAGGERCC" --no-cache big.wat -o big1 && "$DAGGERCC" big.wat -o big2 &&
   "$DAGGERCC" big.wat -o big3
