@@ -5,6 +5,7 @@ doc/specification.md) on daggercc's programs or on dagger-interp.
   run-suite.py --engine compiled|interp --bin BUILD/bin --suite SUITE
                [--cache DIR] [--known-failures FILE] [--only NAME...]
                [--target TRIPLE] [--categories assemblyscript,c,rust]
+               [--part I/N]
 
 For each NAME.wasm under SUITE/tests/*/testsuite/wasm32-wasip1/, with the
 settings of NAME.json (args, env, root, exit_code, stdout, stderr; absent:
@@ -19,6 +20,9 @@ JSON gives them (as the suite's own runner does). A test without `root`
 gets no preopen, as under the suite's reference runtimes: it is built with
 `--deny file`, which leaves a WASI program no descriptor 3. The `.cleanup` files of the suite are not needed: nothing
 is written beside the suite.
+
+`--part I/N` runs every N-th test of the selection, starting with the I-th
+(1-based), so that CTest can run the parts side by side.
 
 Prints one line per test and a summary; exits 1 when a test fails that the
 known-failures file (lines "NAME: reason") does not list, or when a listed
@@ -126,6 +130,13 @@ def run_one(args, name, wasm, spec):
     return None
 
 
+def part(text):
+    i, sep, n = text.partition("/")
+    if not (sep and i.isdigit() and n.isdigit() and 1 <= int(i) <= int(n)):
+        raise argparse.ArgumentTypeError(f"{text!r} is not I/N with 1 <= I <= N")
+    return int(i), int(n)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", choices=["compiled", "interp"], required=True)
@@ -139,6 +150,8 @@ def main():
                          "target's runner (daggercc --print-runner)")
     ap.add_argument("--categories", default=None,
                     help="comma-separated: assemblyscript,c,rust (default all)")
+    ap.add_argument("--part", default="1/1", type=part,
+                    help="I/N: every N-th test from the I-th (1-based)")
     args = ap.parse_args()
     args.runner = []
     if args.target:
@@ -168,7 +181,9 @@ def main():
     passed = failed = 0
     unexpected = []
     categories = args.categories.split(",") if args.categories else []
-    for name, wasm, spec in tests(args.suite, args.only, categories):
+    index, count = args.part
+    selected = list(tests(args.suite, args.only, categories))
+    for name, wasm, spec in selected[index - 1::count]:
         why = run_one(args, name, wasm, spec)
         if why is None:
             passed += 1
@@ -181,6 +196,8 @@ def main():
             if name not in known:
                 unexpected.append(f"{name} fails")
     where = f"{args.engine}, {args.target}" if args.target else args.engine
+    if count > 1:
+        where += f", part {index}/{count}"
     print(f"wasi-testsuite ({where}): {passed} passed, {failed} failed, "
           f"{passed + failed} in all")
     for u in unexpected:
