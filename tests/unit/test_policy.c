@@ -237,6 +237,12 @@ static void test_rule_check(void) {
   CU_ASSERT_EQUAL(dagger_policy_rule_check("https:/x"), DAGGER_BAD_URL);
   CU_ASSERT_EQUAL(dagger_policy_rule_check(""), DAGGER_BAD_URL);
   CU_ASSERT_EQUAL(dagger_policy_rule_check("http://[::1/"), DAGGER_BAD_URL);
+  /* control bytes: never in a rule, wherever they stand */
+  CU_ASSERT_EQUAL(dagger_policy_rule_check("file:///a\nb"), DAGGER_BAD_URL);
+  CU_ASSERT_EQUAL(dagger_policy_rule_check("https://x/\x1b[31m"),
+                  DAGGER_BAD_URL);
+  CU_ASSERT_EQUAL(dagger_policy_rule_check("http\t"), DAGGER_BAD_URL);
+  CU_ASSERT_EQUAL(dagger_policy_rule_check("file:///a\x7f"), DAGGER_BAD_URL);
 }
 
 /* The whole decision, as dagger_open makes it, with a real guest memory. */
