@@ -3,9 +3,10 @@
  * harness's own process creation (Python's subprocess) would be a large
  * part of a millisecond.
  *
- *   bench-spawn COUNT PROGRAM [ARGS...]
+ *   bench-spawn [-i FILE] COUNT PROGRAM [ARGS...]
  *
- * Each run gets /dev/null as stdin and stdout (stderr is inherited) and is
+ * Each run gets /dev/null as stdout (stderr is inherited) and as stdin, or
+ * FILE (-i) opened afresh, so every run reads the same input; it is
  * spawned directly (posix_spawn, no shell). Prints "WALL_NS CPU_NS\n", the
  * medians over the runs, CPU being the child's user + system time. Exits 1
  * (with a message) when a run cannot be started or does not exit 0. */
@@ -45,14 +46,15 @@ static long long tv_ns(struct timeval t) {
 }
 
 /* Runs argv once; stores its wall and CPU time. 0, or -1 after a message. */
-static int run_once(char **argv, long long *wall, long long *cpu) {
+static int run_once(char **argv, const char *in, long long *wall,
+                    long long *cpu) {
   posix_spawn_file_actions_t fa;
   pid_t pid;
   int status, err;
   struct rusage ru;
 
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   long long start = now_ns();
   err = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
@@ -82,8 +84,14 @@ static int run_once(char **argv, long long *wall, long long *cpu) {
 }
 
 int main(int argc, char **argv) {
+  const char *in = "/dev/null";
+  if (argc > 2 && strcmp(argv[1], "-i") == 0) {
+    in = argv[2];
+    argc -= 2;
+    argv += 2;
+  }
   if (argc < 3 || atoi(argv[1]) < 1) {
-    fputs("usage: bench-spawn COUNT PROGRAM [ARGS...]\n", stderr);
+    fputs("usage: bench-spawn [-i FILE] COUNT PROGRAM [ARGS...]\n", stderr);
     return 2;
   }
   int count = atoi(argv[1]);
@@ -94,7 +102,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   for (int i = 0; i < count; i++)
-    if (run_once(argv + 2, &wall[i], &cpu[i]) < 0)
+    if (run_once(argv + 2, in, &wall[i], &cpu[i]) < 0)
       return 1;
   printf("%lld %lld\n", median(wall, count), median(cpu, count));
   free(wall);
