@@ -72,10 +72,13 @@ idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(5)]
 half = socket.create_connection(("127.0.0.1", port))
 half.sendall(b"/text/poem")  # a selector that never ends
 time.sleep(0.3)
-took = [timed(check_menu) for _ in range(5)]
-# Not 2 s (a route's limit): nobody waits for the others. The margin is
-# for the suite's sanitizer run, whose routes take ~0.5 s to start there.
-assert max(took) < 1.5, took
+# Not after a loop's answer (its 2 s limit): nobody waits for the others.
+# Relative, not a fixed bound: under the sanitizers on a loaded machine a
+# route takes up to 0.5 s to start.
+took = [timed(check_menu)]
+assert all(h.is_alive() for h in hangs), f"a menu waited for a loop: {took}"
+took += [timed(check_menu) for _ in range(4)]
+assert max(took) < 2, took
 t = time.monotonic()
 for h in hangs:
     h.join()
