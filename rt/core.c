@@ -239,10 +239,10 @@ static int32_t open_guest_url(dagger_rt *rt, uint32_t url_ptr,
 }
 
 int32_t dagger_open(dagger_rt *rt, uint32_t url_ptr, uint32_t url_len) {
-  dagger_call_enter();
-  rt->stats->calls[DAGGER_CALL_OPEN]++;
+  dagger_call_enter(rt);
+  rt->stats_store.calls[DAGGER_CALL_OPEN]++;
   int32_t r = open_guest_url(rt, url_ptr, url_len);
-  dagger_call_leave();
+  dagger_call_leave(rt);
   return r;
 }
 
@@ -289,8 +289,22 @@ static int64_t bounced(dagger_rt *rt, dagger_stream *s, uint32_t ptr,
   return done;
 }
 
-static int32_t transfer(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len,
-                        bool is_write) {
+/* Counted where the stream is at hand: the call, and the bytes moved under
+ * the stream's scheme. */
+static int32_t counted(dagger_rt *rt, dagger_stream *s, int64_t r,
+                       bool is_write) {
+  int32_t n = clamp_result(r);
+  if (n > 0)
+    (is_write ? rt->stats_store.bytes_written
+              : rt->stats_store.bytes_read)[s->slot] += (uint64_t)n;
+  return n;
+}
+
+/* Inlined into each caller, so that is_write is a constant there: the
+ * counters' addresses are then fixed offsets of rt. */
+static inline __attribute__((always_inline)) int32_t
+transfer(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len, bool is_write) {
+  rt->stats_store.calls[is_write ? DAGGER_CALL_WRITE : DAGGER_CALL_READ]++;
   dagger_stream *s = lookup(rt, fd);
   if (!s)
     return -DAGGER_BAD_DESCRIPTOR;
@@ -303,52 +317,52 @@ static int32_t transfer(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len,
   if (len == 0)
     return 0;
   if (rt->mem.reversed)
-    return clamp_result(bounced(rt, s, ptr, len, is_write));
+    return counted(rt, s, bounced(rt, s, ptr, len, is_write), is_write);
   uint8_t *buf = dagger_mem_span_checked(&rt->mem, ptr);
   int64_t r =
       is_write ? s->scheme->write(s, buf, len) : s->scheme->read(s, buf, len);
-  return clamp_result(r);
+  return counted(rt, s, r, is_write);
 }
 
-/* transfer, counted: bytes moved go to the stream's scheme. */
-static int32_t counted(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len,
-                       bool is_write) {
-  dagger_call_enter();
-  rt->stats->calls[is_write ? DAGGER_CALL_WRITE : DAGGER_CALL_READ]++;
+/* transfer while a time limit is watched (rt/limits.c). Out of line, so
+ * that the common path of read and write stays a tail call: one-byte
+ * writes to null:// measure it (bench/run nullwrite). */
+__attribute__((noinline)) static int32_t
+watched_transfer(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len,
+                 bool is_write) {
+  dagger_limits_enter_slow();
   int32_t r = transfer(rt, fd, ptr, len, is_write);
-  if (r > 0) {
-    dagger_stream *s = rt->fds[fd];
-    uint64_t *bytes =
-        is_write ? rt->stats->bytes_written : rt->stats->bytes_read;
-    bytes[s->slot] += (uint64_t)r;
-  }
-  dagger_call_leave();
+  dagger_limits_leave_slow();
   return r;
 }
 
 int32_t dagger_read(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len) {
-  return counted(rt, fd, ptr, len, false);
+  if (rt->watched)
+    return watched_transfer(rt, fd, ptr, len, false);
+  return transfer(rt, fd, ptr, len, false);
 }
 
 int32_t dagger_write(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len) {
-  return counted(rt, fd, ptr, len, true);
+  if (rt->watched)
+    return watched_transfer(rt, fd, ptr, len, true);
+  return transfer(rt, fd, ptr, len, true);
 }
 
 int32_t dagger_close(dagger_rt *rt, int32_t fd) {
-  dagger_call_enter();
-  rt->stats->calls[DAGGER_CALL_CLOSE]++;
+  dagger_call_enter(rt);
+  rt->stats_store.calls[DAGGER_CALL_CLOSE]++;
   int32_t r = close_fd(rt, fd);
-  dagger_call_leave();
+  dagger_call_leave(rt);
   return r;
 }
 
 int32_t dagger_flush(dagger_rt *rt, int32_t fd) {
-  dagger_call_enter();
-  rt->stats->calls[DAGGER_CALL_FLUSH]++;
+  dagger_call_enter(rt);
+  rt->stats_store.calls[DAGGER_CALL_FLUSH]++;
   dagger_stream *s = lookup(rt, fd);
   int32_t r = !s                 ? -DAGGER_BAD_DESCRIPTOR
               : s->scheme->flush ? s->scheme->flush(s)
                                  : 0;
-  dagger_call_leave();
+  dagger_call_leave(rt);
   return r;
 }

@@ -163,8 +163,6 @@ int dagger_limits_memory_refused(dagger_rt *rt, uint32_t pages) {
 
 enum { W_GUEST, W_HOST, W_PENDING, W_STOPPING, W_DONE };
 
-bool dagger_limits_watching;
-
 static struct {
   atomic_int state;
   atomic_int kind; /* the dagger_trap of the limit that ran out */
@@ -317,10 +315,10 @@ int dagger_limits_start(dagger_rt *rt, const dagger_limits *lim) {
     w.wall_deadline_ns = clock_ns(CLOCK_MONOTONIC) + lim->timeout_ms * 1000000u;
   if (lim->cpu_ms)
     w.cpu_limit_ns = lim->cpu_ms * 1000000u;
-  dagger_limits_watching = true;
+  rt->watched = true;
   int err = start_thread();
   if (err) {
-    dagger_limits_watching = false;
+    rt->watched = false;
     dagger_rt_diag(rt, "cannot watch the time limits: %s", strerror(err));
     return -1;
   }
@@ -329,7 +327,6 @@ int dagger_limits_start(dagger_rt *rt, const dagger_limits *lim) {
 }
 
 void dagger_limits_stop(dagger_rt *rt) {
-  (void)rt;
   if (!w.started)
     return;
   for (;;) {
@@ -347,6 +344,6 @@ void dagger_limits_stop(dagger_rt *rt) {
   pthread_cond_signal(&w.wake);
   pthread_mutex_unlock(&w.lock);
   pthread_join(w.thread, NULL);
-  dagger_limits_watching = false;
+  rt->watched = false;
   w.started = false;
 }

@@ -146,23 +146,24 @@ struct dagger_rt {
    * counts too; points at stats_store. */
   dagger_stats *stats;
   dagger_stats stats_store;
+  bool watched; /* limits.c: a time limit is watched (dagger_call_enter) */
 };
 
 /* ---- limits.c: the system-call side of the time limits ------------------
- * While a time limit is watched, every system call (the five and WASI's)
- * runs between dagger_call_enter and dagger_call_leave, so that the watch
- * stops the program only where the runtime's state is whole: outside a
- * call at once, inside one when it returns (or after a grace period, for
- * a call that blocks). Without a time limit each costs one load. */
-extern bool dagger_limits_watching;
+ * While a time limit is watched (rt->watched), every system call (the five
+ * and WASI's) runs between dagger_call_enter and dagger_call_leave, so that
+ * the watch stops the program only where the runtime's state is whole:
+ * outside a call at once, inside one when it returns (or after a grace
+ * period, for a call that blocks). Without a time limit each costs one
+ * load of a field of rt. */
 void dagger_limits_enter_slow(void);
 void dagger_limits_leave_slow(void);
-static inline void dagger_call_enter(void) {
-  if (dagger_limits_watching)
+static inline void dagger_call_enter(const dagger_rt *rt) {
+  if (rt->watched)
     dagger_limits_enter_slow();
 }
-static inline void dagger_call_leave(void) {
-  if (dagger_limits_watching)
+static inline void dagger_call_leave(const dagger_rt *rt) {
+  if (rt->watched)
     dagger_limits_leave_slow();
 }
 

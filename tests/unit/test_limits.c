@@ -106,15 +106,15 @@ static void test_watch_start_stop(void) {
   dagger_rt *rt = plain_rt();
   dagger_limits lim = {.timeout_ms = 60000, .cpu_ms = 60000};
   CU_ASSERT_EQUAL(dagger_limits_start(rt, &lim), 0);
-  CU_ASSERT_TRUE(dagger_limits_watching);
+  CU_ASSERT_TRUE(rt->watched);
   int32_t fd = open_url(rt, "null://"); /* a call while watched */
   CU_ASSERT_EQUAL(dagger_write(rt, fd, 0, 3), 3);
   dagger_limits_stop(rt);
-  CU_ASSERT_FALSE(dagger_limits_watching);
+  CU_ASSERT_FALSE(rt->watched);
   dagger_limits_stop(rt); /* twice is fine */
   dagger_limits none = {0};
   CU_ASSERT_EQUAL(dagger_limits_start(rt, &none), 0);
-  CU_ASSERT_FALSE(dagger_limits_watching);
+  CU_ASSERT_FALSE(rt->watched);
   dagger_rt_free(rt);
 }
 
