@@ -54,14 +54,14 @@ void dagger_stats_wasi(dagger_rt *rt, dagger_wasi_fn fn, const uint64_t *args,
   int at = count_arg(fn, &is_write);
   uint32_t n;
 
-  rt->stats->wasi_calls[fn]++;
+  rt->stats_store.wasi_calls[fn]++;
   if (at < 0 || r != 0 ||
       dagger_mem_load(&rt->mem, (uint32_t)args[at], &n, 4) != DAGGER_OK)
     return;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
   n = __builtin_bswap32(n); /* guest memory is little-endian */
 #endif
-  *(is_write ? &rt->stats->wasi_written : &rt->stats->wasi_read) += n;
+  *(is_write ? &rt->stats_store.wasi_written : &rt->stats_store.wasi_read) += n;
 }
 
 /* ---- the JSON object ---------------------------------------------------- */
@@ -188,7 +188,7 @@ static void put_usage(FILE *f, const dagger_rt *rt) {
 }
 
 void dagger_stats_write(dagger_rt *rt, int status) {
-  if (!rt || !rt->stats->path || rt->stats->written)
+  if (!rt || !rt->stats || !rt->stats->path || rt->stats->written)
     return;
   rt->stats->written = true;
   bool to_stderr = strcmp(rt->stats->path, "-") == 0;

@@ -37,7 +37,7 @@ int dagger_trap_report(dagger_rt *rt, dagger_trap kind) {
       kind != DAGGER_TRAP_TIMEOUT && kind != DAGGER_TRAP_CPU_TIME)
     kind = DAGGER_TRAP_OTHER;
   if (rt) {
-    rt->stats->trap = kind;
+    rt->stats_store.trap = kind;
     dagger_rt_flush_all(rt);
   }
   dagger_rt_diag(rt, "trap: %s", dagger_trap_message(kind));
