@@ -387,6 +387,7 @@ static int write_glue(build *b) {
                 .memory_field = b->memory_field,
                 .policy = &b->o->policy,
                 .env = b->o->env,
+                .limits = &b->o->limits,
                 .source = b->o->input,
                 .static_link = b->o->static_link};
   dgc_diag inner;

@@ -214,14 +214,26 @@ int dgc_policy_default_allow(const dgc_policy *p);
 /* What a program built with p allows, for --print-policy. */
 void dgc_policy_print(FILE *out, const dgc_policy *p);
 
+/* ---- limits.c: the limits compiled in -----------------------------------
+ * As the runtime's dagger_limits: 0 in a field is no limit. */
+typedef struct dgc_limits {
+  uint32_t max_pages;  /* --max-memory, in 64 KiB pages */
+  uint64_t timeout_ms; /* --timeout */
+  uint64_t cpu_ms;     /* --cpu-time */
+} dgc_limits;
+
+/* Writes the glue's definition of dagger_glue_limits (l NULL: none). */
+void dgc_emit_limits(FILE *out, const dgc_limits *l);
+
 typedef struct dgc_glue {
   const dgc_module *mod;
   const dgc_abi *abi;
   const char *memory_field; /* DGC_MEM_DEFINED: from dgc_w2c_memory_field */
   const dgc_policy *policy;
-  const char *const *env; /* --env specs (NAME or NAME=VALUE), NULL-ended */
-  const char *source;     /* the input's name, for the header comment */
-  bool static_link;       /* --static: append templates/glue-static.c */
+  const char *const *env;   /* --env specs (NAME or NAME=VALUE), NULL-ended */
+  const dgc_limits *limits; /* NULL: none */
+  const char *source;       /* the input's name, for the header comment */
+  bool static_link;         /* --static: append templates/glue-static.c */
 } dgc_glue;
 
 /* Writes the whole glue: the template, then the module's part. 0, or -1
@@ -585,6 +597,7 @@ typedef struct dgc_options {
   const char *emit_c; /* directory to keep the generated C in, or NULL */
   dgc_policy policy;
   const char *const *env;           /* WASI --env specs, NULL-ended, or NULL */
+  dgc_limits limits;                /* --max-memory, --timeout, --cpu-time */
   const char *memcheck;             /* strategy name, NULL: the default */
   const char *target;               /* triple, NULL: the host */
   bool static_link;                 /* --static */

@@ -171,6 +171,7 @@ static void emit_policy(glue_ctx *c) {
   emit_rules(c->out, "dagger_glue_env", c->g->env, nenv);
   fprintf(c->out, "const int dagger_glue_default_allow = %d;\n\n",
           dgc_policy_default_allow(p));
+  dgc_emit_limits(c->out, c->g->limits);
 }
 
 /* Pages as wasm_rt_allocate_memory takes them: no maximum is 65536. */

@@ -376,10 +376,37 @@ interp::Func::Ptr find_entry(interp::Store &store, const interp::Module &module,
   return {};
 }
 
+// ---- limits (docs/limits.md) ----------------------------------------------
+
+// The memory limit as wabt enforces a module's own maximum: the declared
+// maximum of the defined or imported memory is lowered to it, so that
+// memory.grow past it answers -1. The largest initial size, or 0 when no
+// memory starts above the limit.
+uint32_t limit_memory(interp::ModuleDesc &desc, uint32_t max_pages) {
+  uint64_t over = 0;
+  auto lower = [&](wabt::Limits &l) {
+    if (l.initial > max_pages && l.initial > over)
+      over = l.initial;
+    if (!l.has_max || l.max > max_pages)
+      l.max = max_pages;
+    l.has_max = true;
+  };
+  for (interp::MemoryDesc &m : desc.memories)
+    lower(m.type.limits);
+  for (interp::ImportDesc &imp : desc.imports)
+    if (auto *mt = wabt::dyn_cast<interp::MemoryType>(imp.type.type.get()))
+      lower(mt->limits);
+  return static_cast<uint32_t>(over);
+}
+
 // Link, instantiate (the start function runs here), call the entry.
 // Returns the process exit status.
 int execute(const char *path, const wabt::Features &features,
-            interp::ModuleDesc desc, const dgc_abi &abi, HostEnv &env) {
+            interp::ModuleDesc desc, const dgc_abi &abi, HostEnv &env,
+            const dagger_limits &lim) {
+  if (lim.max_pages)
+    if (uint32_t pages = limit_memory(desc, lim.max_pages))
+      return dagger_limits_memory_refused(env.rt, pages);
   interp::Store store(features);
   interp::Module::Ptr module = interp::Module::New(store, std::move(desc));
   interp::RefVec imports;
@@ -387,10 +414,15 @@ int execute(const char *path, const wabt::Features &features,
   if (!bind_imports(path, store, *module, abi, env, imports, keep))
     return 1;
   interp::Trap::Ptr trap;
+  // The clocks start here, with the start function still to run.
+  if (dagger_limits_start(env.rt, &lim) != 0)
+    return DAGGER_LIMIT_START_STATUS;
   interp::Instance::Ptr inst =
       interp::Instance::Instantiate(store, module.ref(), imports, &trap);
-  if (!inst)
+  if (!inst) {
+    dagger_limits_stop(env.rt);
     return report_trap(path, env, trap);
+  }
   interp::Func::Ptr entry = find_entry(store, *module, *inst, abi.entry);
   if (!entry) {
     fail(path, "internal error: no function export %s", abi.entry);
@@ -398,7 +430,11 @@ int execute(const char *path, const wabt::Features &features,
   }
   interp::Thread thread(store);
   interp::Values params, results;
-  if (wabt::Failed(entry->Call(thread, params, results, &trap)))
+  bool failed = wabt::Failed(entry->Call(thread, params, results, &trap));
+  dagger_limits_stop(env.rt);
+  if (env.memory) // the statistics' peak pages
+    env.pages = static_cast<uint32_t>(env.memory->PageSize());
+  if (failed)
     return report_trap(path, env, trap);
   if (abi.entry_kind == DGC_ENTRY_I32 && results.size() == 1)
     return results[0].Get<int32_t>();
@@ -423,6 +459,7 @@ struct Policy {
   // WASI: the --env specs and the module's arguments (argv[0] its path),
   // each NULL-terminated when handed to the runtime.
   std::vector<const char *> env, args;
+  dagger_limits limits{}; // --max-memory, --timeout, --cpu-time
 
   dgc_policy view() const {
     return dgc_policy{allow.data(), allow.size(), deny.data(), deny.size()};
@@ -430,7 +467,7 @@ struct Policy {
 };
 
 int run(const char *path, const Policy &policy, const wabt::Features &features,
-        interp::ModuleDesc desc, const dgc_abi &abi) {
+        interp::ModuleDesc desc, const dgc_abi &abi, dagger_limits lim) {
   std::string program = program_name(path);
   std::vector<const char *> allow(policy.allow), deny(policy.deny);
   allow.push_back(nullptr);
@@ -453,6 +490,8 @@ int run(const char *path, const Policy &policy, const wabt::Features &features,
     fail(path, "out of memory");
     return 1;
   }
+  if (dagger_limits_from_env(env.rt, &lim) != 0)
+    return dagger_rt_exit(env.rt, DAGGER_LIMIT_START_STATUS);
   if (abi.wasi)
     dagger_wasi_init(env.rt); // descriptors 0-3; a jail failure is reported
   env.has_memory = abi.memory != dgc_abi::DGC_MEM_NONE;
@@ -460,9 +499,10 @@ int run(const char *path, const Policy &policy, const wabt::Features &features,
       env.rt, dagger_memory{&env.base, &env.pages, WABT_BIG_ENDIAN ? 1 : 0});
   int status;
   try {
-    status = execute(path, features, std::move(desc), abi, env);
+    status = execute(path, features, std::move(desc), abi, env, lim);
   } catch (const std::bad_alloc &) {
     // wabt grows its value stack and memories with std::vector.
+    dagger_limits_stop(env.rt);
     status = dagger_trap_report(env.rt, DAGGER_TRAP_EXHAUSTION);
     fail(path, "host memory exhausted");
   }
@@ -486,7 +526,8 @@ int load_and_run_unguarded(const char *path, const Policy &policy) {
   interp::ModuleDesc desc;
   if (check_abi(path, wasm, &m, &abi) &&
       read_interp(path, wasm, run_features, &desc))
-    status = run(path, policy, run_features, std::move(desc), abi);
+    status =
+        run(path, policy, run_features, std::move(desc), abi, policy.limits);
   dgc_abi_free(&abi);
   dgc_module_free(&m);
   return status;
@@ -520,6 +561,11 @@ void usage(FILE *f) {
       "  --deny RULE      deny them (repeatable)\n"
       "  --env NAME[=VALUE]  let a WASI module see NAME: the host's value,\n"
       "                   or VALUE (repeatable)\n"
+      "  --max-memory SIZE   limit the module's memory (64M, 1GiB):\n"
+      "                   memory.grow past it answers -1\n"
+      "  --timeout SECONDS   stop the module after SECONDS of wall clock\n"
+      "                   (status 211)\n"
+      "  --cpu-time SECONDS  stop it after SECONDS of CPU time (status 212)\n"
       "  --print-policy   print what the module may open, then exit\n"
       "  -h, --help       print this help and exit\n"
       "  --version        print the version and exit\n"
@@ -531,6 +577,10 @@ void usage(FILE *f) {
       "Environment:\n"
       "  DAGGER_ROOT  the jail of file:/// URLs (default: the current\n"
       "               directory)\n"
+      "  DAGGER_MAX_MEMORY, DAGGER_TIMEOUT, DAGGER_CPU_TIME  lower the\n"
+      "               limits above (never raise them)\n"
+      "  DAGGER_STATS=FILE  write the run's statistics there as JSON (-:\n"
+      "               stderr; docs/limits.md)\n"
       "\n"
       "Exit status: the module's, 1 when it cannot be loaded, 2 usage error.\n",
       kTool, DAGGER_TRAP_EXIT_BASE);
@@ -569,6 +619,32 @@ int take_value(const char *name, int argc, char **argv, int &i,
   return 1;
 }
 
+// "--max-memory SIZE", "--timeout SECONDS", "--cpu-time SECONDS" (or with
+// '='), parsed as daggercc parses them: 1 taken, 0 another option, -1 error.
+int take_limit(int argc, char **argv, int &i, dagger_limits &lim) {
+  static const char *const names[] = {"--max-memory", "--timeout",
+                                      "--cpu-time"};
+  for (int k = 0; k < 3; k++) {
+    size_t n = std::strlen(names[k]);
+    const char *a = argv[i];
+    if (std::strncmp(a, names[k], n) != 0 || (a[n] != '\0' && a[n] != '='))
+      continue;
+    const char *v = a[n] == '=' ? a + n + 1 : i + 1 < argc ? argv[++i] : "";
+    bool ok = k == 0   ? dagger_limit_parse_size(v, &lim.max_pages) == 0
+              : k == 1 ? dagger_limit_parse_seconds(v, &lim.timeout_ms) == 0
+                       : dagger_limit_parse_seconds(v, &lim.cpu_ms) == 0;
+    if (ok)
+      return 1;
+    usage_error(k == 0 ? "%s %s: expected a size of at least 64KiB (bytes, "
+                         "or with K, M or G: 64M, 1GiB)"
+                       : "%s %s: expected a positive number of seconds (2, "
+                         "0.5)",
+                names[k], v);
+    return -1;
+  }
+  return 0;
+}
+
 // Options come before the module; everything after it is the module's.
 struct Args {
   Policy policy;
@@ -599,7 +675,9 @@ bool parse_args(int argc, char **argv, Args &args, int *status) {
       args.print_policy = true;
       continue;
     }
-    int r = take_value("--allow", argc, argv, i, args.policy.allow);
+    int r = take_limit(argc, argv, i, args.policy.limits);
+    if (r == 0)
+      r = take_value("--allow", argc, argv, i, args.policy.allow);
     if (r == 0)
       r = take_value("--deny", argc, argv, i, args.policy.deny);
     if (r == 0)

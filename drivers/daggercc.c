@@ -51,6 +51,11 @@ static const char usage_text[] =
     "  --deny RULE      compile in a policy rule denying them (repeatable)\n"
     "  --env NAME[=VALUE]  let a WASI program see the variable NAME: the\n"
     "                   host's value at run time, or VALUE (repeatable)\n"
+    "  --max-memory SIZE   limit the module's memory (64M, 1GiB): memory.grow\n"
+    "                   past it answers -1 (docs/limits.md)\n"
+    "  --timeout SECONDS   stop the program after SECONDS of wall clock\n"
+    "                   (status 211)\n"
+    "  --cpu-time SECONDS  stop it after SECONDS of CPU time (status 212)\n"
     "  --target=TRIPLE  compile for another machine (default: this one):\n"
     "                   ";
 static const char usage_tail[] =
@@ -252,6 +257,23 @@ static int shard_size(cli *c, const char *v) {
   return 0;
 }
 
+/* --max-memory SIZE, --timeout SECONDS, --cpu-time SECONDS (docs/limits.md):
+ * parsed by the runtime's own parsers, as the environment's values are. */
+static int limit_size(cli *c, const char *v) {
+  if (dagger_limit_parse_size(v, &c->o.limits.max_pages) != 0)
+    return usage_error("--max-memory %s: expected a size of at least 64KiB "
+                       "(bytes, or with K, M or G: 64M, 1GiB)",
+                       v);
+  return 0;
+}
+
+static int limit_seconds(const char *opt, const char *v, uint64_t *ms) {
+  if (dagger_limit_parse_seconds(v, ms) != 0)
+    return usage_error("%s %s: expected a positive number of seconds (2, 0.5)",
+                       opt, v);
+  return 0;
+}
+
 static int take_input(cli *c, const char *arg) {
   if (c->ninputs < DGC_HARNESS_MAX_MODULES)
     c->inputs[c->ninputs] = arg;
@@ -327,6 +349,12 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
     return add_rule(c->deny, &c->o.policy.ndeny, "--deny", v);
   if ((v = value_of("--env", argc, argv, i, &missing)))
     return add_env(c, v);
+  if ((v = value_of("--max-memory", argc, argv, i, &missing)))
+    return limit_size(c, v);
+  if ((v = value_of("--timeout", argc, argv, i, &missing)))
+    return limit_seconds("--timeout", v, &c->o.limits.timeout_ms);
+  if ((v = value_of("--cpu-time", argc, argv, i, &missing)))
+    return limit_seconds("--cpu-time", v, &c->o.limits.cpu_ms);
   if ((v = value_of("--harness", argc, argv, i, &missing)))
     return c->harness.source = v, 0;
   if (missing)

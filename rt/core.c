@@ -77,6 +77,8 @@ dagger_rt *dagger_rt_new(const dagger_config *cfg) {
   rt->default_allow = cfg->default_allow;
   rt->args = cfg->args;
   rt->env = cfg->env;
+  rt->stats = &rt->stats_store;
+  dagger_stats_init(rt->stats);
   /* A write to a closed pipe must come back to the guest as -IO, not kill
    * the process (libcurl also needs SIGPIPE ignored). */
   signal(SIGPIPE, SIG_IGN);
@@ -105,6 +107,7 @@ int dagger_rt_exit(dagger_rt *rt, int status) {
     if (status == 0)
       status = DAGGER_OUTPUT_LOST_STATUS;
   }
+  dagger_stats_write(rt, status);
   dagger_rt_free(rt);
   return status;
 }
@@ -194,6 +197,8 @@ int32_t dagger_open_url(dagger_rt *rt, const char *text, size_t len) {
   if (err != DAGGER_OK)
     return -err;
   s->scheme = scheme;
+  s->slot = (unsigned char)dagger_scheme_slot(scheme);
+  rt->stats->opens[s->slot]++;
   rt->fds[fd] = s;
   return fd;
 }
@@ -216,7 +221,8 @@ static int64_t cstr_length(const dagger_rt *rt, uint32_t ptr) {
   return -DAGGER_BAD_URL;
 }
 
-int32_t dagger_open(dagger_rt *rt, uint32_t url_ptr, uint32_t url_len) {
+static int32_t open_guest_url(dagger_rt *rt, uint32_t url_ptr,
+                              uint32_t url_len) {
   int64_t len = url_len;
   if (url_len == 0) {
     len = cstr_length(rt, url_ptr);
@@ -232,7 +238,15 @@ int32_t dagger_open(dagger_rt *rt, uint32_t url_ptr, uint32_t url_len) {
   return dagger_open_url(rt, text, (size_t)len);
 }
 
-int32_t dagger_close(dagger_rt *rt, int32_t fd) {
+int32_t dagger_open(dagger_rt *rt, uint32_t url_ptr, uint32_t url_len) {
+  dagger_call_enter(rt);
+  rt->stats_store.calls[DAGGER_CALL_OPEN]++;
+  int32_t r = open_guest_url(rt, url_ptr, url_len);
+  dagger_call_leave(rt);
+  return r;
+}
+
+static int32_t close_fd(dagger_rt *rt, int32_t fd) {
   dagger_stream *s = lookup(rt, fd);
   if (!s)
     return -DAGGER_BAD_DESCRIPTOR;
@@ -275,8 +289,22 @@ static int64_t bounced(dagger_rt *rt, dagger_stream *s, uint32_t ptr,
   return done;
 }
 
-static int32_t transfer(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len,
-                        bool is_write) {
+/* Counted where the stream is at hand: the call, and the bytes moved under
+ * the stream's scheme. */
+static int32_t counted(dagger_rt *rt, dagger_stream *s, int64_t r,
+                       bool is_write) {
+  int32_t n = clamp_result(r);
+  if (n > 0)
+    (is_write ? rt->stats_store.bytes_written
+              : rt->stats_store.bytes_read)[s->slot] += (uint64_t)n;
+  return n;
+}
+
+/* Inlined into each caller, so that is_write is a constant there: the
+ * counters' addresses are then fixed offsets of rt. */
+static inline __attribute__((always_inline)) int32_t
+transfer(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len, bool is_write) {
+  rt->stats_store.calls[is_write ? DAGGER_CALL_WRITE : DAGGER_CALL_READ]++;
   dagger_stream *s = lookup(rt, fd);
   if (!s)
     return -DAGGER_BAD_DESCRIPTOR;
@@ -289,24 +317,52 @@ static int32_t transfer(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len,
   if (len == 0)
     return 0;
   if (rt->mem.reversed)
-    return clamp_result(bounced(rt, s, ptr, len, is_write));
+    return counted(rt, s, bounced(rt, s, ptr, len, is_write), is_write);
   uint8_t *buf = dagger_mem_span_checked(&rt->mem, ptr);
   int64_t r =
       is_write ? s->scheme->write(s, buf, len) : s->scheme->read(s, buf, len);
-  return clamp_result(r);
+  return counted(rt, s, r, is_write);
+}
+
+/* transfer while a time limit is watched (rt/limits.c). Out of line, so
+ * that the common path of read and write stays a tail call: one-byte
+ * writes to null:// measure it (bench/run nullwrite). */
+__attribute__((noinline)) static int32_t
+watched_transfer(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len,
+                 bool is_write) {
+  dagger_limits_enter_slow();
+  int32_t r = transfer(rt, fd, ptr, len, is_write);
+  dagger_limits_leave_slow();
+  return r;
 }
 
 int32_t dagger_read(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len) {
+  if (rt->watched)
+    return watched_transfer(rt, fd, ptr, len, false);
   return transfer(rt, fd, ptr, len, false);
 }
 
 int32_t dagger_write(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len) {
+  if (rt->watched)
+    return watched_transfer(rt, fd, ptr, len, true);
   return transfer(rt, fd, ptr, len, true);
 }
 
+int32_t dagger_close(dagger_rt *rt, int32_t fd) {
+  dagger_call_enter(rt);
+  rt->stats_store.calls[DAGGER_CALL_CLOSE]++;
+  int32_t r = close_fd(rt, fd);
+  dagger_call_leave(rt);
+  return r;
+}
+
 int32_t dagger_flush(dagger_rt *rt, int32_t fd) {
+  dagger_call_enter(rt);
+  rt->stats_store.calls[DAGGER_CALL_FLUSH]++;
   dagger_stream *s = lookup(rt, fd);
-  if (!s)
-    return -DAGGER_BAD_DESCRIPTOR;
-  return s->scheme->flush ? s->scheme->flush(s) : 0;
+  int32_t r = !s                 ? -DAGGER_BAD_DESCRIPTOR
+              : s->scheme->flush ? s->scheme->flush(s)
+                                 : 0;
+  dagger_call_leave(rt);
+  return r;
 }

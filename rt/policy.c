@@ -491,6 +491,8 @@ int dagger_policy_check(const dagger_rt *rt, const dagger_url *url) {
   int n = url->text.n > 200 ? 200 : (int)url->text.n;
   dagger_rt_diag(rt, "policy: denied open of %.*s%s", n, url->text.p,
                  url->text.n > 200 ? "..." : "");
+  if (rt->stats) /* NULL in a runtime a test builds by hand */
+    rt->stats->refused++;
   return DAGGER_NOT_PERMITTED;
 }
 
@@ -535,5 +537,7 @@ int dagger_policy_check_connect(const dagger_rt *rt, const char *scheme,
   if (ok)
     return DAGGER_OK;
   dagger_rt_diag(rt, "policy: denied connection to %s for %.200s", addr, text);
+  if (rt->stats) /* NULL in a runtime a test builds by hand */
+    rt->stats->refused++;
   return DAGGER_NOT_PERMITTED;
 }

@@ -90,8 +90,44 @@ typedef struct dagger_scheme {
 /* Every stream starts with this header (schemes embed it first). */
 struct dagger_stream {
   const dagger_scheme *scheme;
-  bool buffers; /* flushed by dagger_rt_flush_all */
+  bool buffers;       /* flushed by dagger_rt_flush_all */
+  unsigned char slot; /* the scheme's place in the table (stats.c) */
 };
+
+/* ---- stats.c: the counters of a run -------------------------------------
+ * Plain increments on the call path, always on (one add each; bench/run
+ * nullwrite measures them): dagger_stats_write only reads them. */
+enum {
+  DAGGER_CALL_OPEN,
+  DAGGER_CALL_CLOSE,
+  DAGGER_CALL_READ,
+  DAGGER_CALL_WRITE,
+  DAGGER_CALL_FLUSH,
+  DAGGER_CALLS
+};
+#define DAGGER_SCHEME_SLOTS 16 /* >= the scheme table's length */
+typedef struct dagger_stats {
+  uint64_t calls[DAGGER_CALLS];
+  uint64_t wasi_calls[DAGGER_WASI_COUNT];
+  uint64_t opens[DAGGER_SCHEME_SLOTS];
+  uint64_t bytes_read[DAGGER_SCHEME_SLOTS], bytes_written[DAGGER_SCHEME_SLOTS];
+  uint64_t wasi_read, wasi_written; /* fd_read/fd_write/... of WASI */
+  uint64_t refused;                 /* opens and connects the policy refused */
+  uint64_t start_ns;                /* CLOCK_MONOTONIC at dagger_rt_new */
+  const char *path;                 /* DAGGER_STATS; NULL: off */
+  int trap;                         /* the dagger_trap the run ended with */
+  const char *limit; /* "max-memory": refused at start (limits.c) */
+  const char *ended; /* "error": a bad limit variable; NULL: see trap */
+  bool written;
+  dagger_limits limits; /* as armed by dagger_limits_start */
+} dagger_stats;
+
+/* Called by dagger_rt_new: the start time and DAGGER_STATS. */
+void dagger_stats_init(dagger_stats *st);
+/* Counts WASI call fn (args as dagger_wasi_call got them), which returned
+ * errno r, and the bytes it moved. */
+void dagger_stats_wasi(dagger_rt *rt, dagger_wasi_fn fn, const uint64_t *args,
+                       int32_t r);
 
 struct dagger_rt {
   dagger_memory mem;
@@ -106,7 +142,30 @@ struct dagger_rt {
   bool output_lost; /* a flush at exit or trap failed (dagger_rt_exit) */
   const char *const *args, *const *env; /* WASI: from dagger_config */
   struct dagger_wasi *wasi;             /* rt/wasi/: NULL until wasi_init */
+  /* stats.c: a pointer, so that code holding a const rt (the policy)
+   * counts too; points at stats_store. */
+  dagger_stats *stats;
+  dagger_stats stats_store;
+  bool watched; /* limits.c: a time limit is watched (dagger_call_enter) */
 };
+
+/* ---- limits.c: the system-call side of the time limits ------------------
+ * While a time limit is watched (rt->watched), every system call (the five
+ * and WASI's) runs between dagger_call_enter and dagger_call_leave, so that
+ * the watch stops the program only where the runtime's state is whole:
+ * outside a call at once, inside one when it returns (or after a grace
+ * period, for a call that blocks). Without a time limit each costs one
+ * load of a field of rt. */
+void dagger_limits_enter_slow(void);
+void dagger_limits_leave_slow(void);
+static inline void dagger_call_enter(const dagger_rt *rt) {
+  if (rt->watched)
+    dagger_limits_enter_slow();
+}
+static inline void dagger_call_leave(const dagger_rt *rt) {
+  if (rt->watched)
+    dagger_limits_leave_slow();
+}
 
 /* rt/wasi/wasi-call.c: frees rt->wasi (dagger_rt_free). */
 void dagger_wasi_free(dagger_rt *rt);
@@ -124,6 +183,10 @@ void dagger_rt_diag(const dagger_rt *rt, const char *fmt, ...)
 
 /* ---- schemes.c: the scheme table -------------------------------------- */
 const dagger_scheme *dagger_scheme_find(const char *name);
+/* The scheme's place in the table, and the scheme at a place (NULL past
+ * the end): the statistics count per place. */
+unsigned dagger_scheme_slot(const dagger_scheme *scheme);
+const dagger_scheme *dagger_scheme_at(unsigned slot);
 
 extern const dagger_scheme dagger_scheme_stdin, dagger_scheme_stdout,
     dagger_scheme_stderr, dagger_scheme_fd, dagger_scheme_log,

@@ -18,3 +18,17 @@ const dagger_scheme *dagger_scheme_find(const char *name) {
       return schemes[i];
   return NULL;
 }
+
+#define NSCHEMES (sizeof schemes / sizeof schemes[0])
+_Static_assert(NSCHEMES <= DAGGER_SCHEME_SLOTS, "raise DAGGER_SCHEME_SLOTS");
+
+unsigned dagger_scheme_slot(const dagger_scheme *scheme) {
+  for (unsigned i = 0; i < NSCHEMES; i++)
+    if (schemes[i] == scheme)
+      return i;
+  return 0;
+}
+
+const dagger_scheme *dagger_scheme_at(unsigned slot) {
+  return slot < NSCHEMES ? schemes[slot] : NULL;
+}

@@ -22,6 +22,10 @@ const char *dagger_trap_message(dagger_trap kind) {
     return "call stack exhausted";
   case DAGGER_TRAP_EXCEPTION:
     return "uncaught exception";
+  case DAGGER_TRAP_TIMEOUT:
+    return "time limit exceeded";
+  case DAGGER_TRAP_CPU_TIME:
+    return "CPU time limit exceeded";
   case DAGGER_TRAP_OTHER:
     break;
   }
@@ -29,10 +33,13 @@ const char *dagger_trap_message(dagger_trap kind) {
 }
 
 int dagger_trap_report(dagger_rt *rt, dagger_trap kind) {
-  if (kind < DAGGER_TRAP_UNREACHABLE || kind > DAGGER_TRAP_OTHER)
+  if ((kind < DAGGER_TRAP_UNREACHABLE || kind > DAGGER_TRAP_OTHER) &&
+      kind != DAGGER_TRAP_TIMEOUT && kind != DAGGER_TRAP_CPU_TIME)
     kind = DAGGER_TRAP_OTHER;
-  if (rt)
+  if (rt) {
+    rt->stats_store.trap = kind;
     dagger_rt_flush_all(rt);
+  }
   dagger_rt_diag(rt, "trap: %s", dagger_trap_message(kind));
   return DAGGER_TRAP_EXIT_BASE + (int)kind;
 }

@@ -13,6 +13,7 @@
  * WABT_BIG_ENDIAN value as the module and the wasm2c runtime library: they
  * change wasm-rt.h's types and how memory is laid out. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "dagger/runtime.h"
 #include "dagger/wasm2c.h"
@@ -36,6 +37,9 @@ extern const int dagger_glue_default_allow;
 /* The environment a WASI program may see (daggercc --env): "NAME" or
  * "NAME=VALUE", NULL-terminated. */
 extern const char *const dagger_glue_env[];
+/* The limits compiled in with daggercc --max-memory, --timeout and
+ * --cpu-time (0: none). */
+extern const dagger_limits dagger_glue_limits;
 
 /* Initialises the module's code (wasm2c's init_module), binds every import
  * instance to rt and allocates an imported memory. Traps on no path. */
@@ -85,18 +89,47 @@ static dagger_trap dagger_glue_trap_kind(wasm_rt_trap_t code) {
   }
 }
 
+/* The runtime and its limits, for the hook below (one guest per process). */
+static dagger_rt *dagger_glue_rt;
+static dagger_limits dagger_glue_lim;
+
+/* A memory starts above the memory limit (wasm2c/rt-impl.c): refused
+ * before any guest code runs. */
+static void dagger_glue_memory_refused(uint32_t pages) {
+  exit(dagger_limits_memory_refused(dagger_glue_rt, pages));
+}
+
+/* The limits as compiled in, lowered by the environment, applied before the
+ * module's memory exists. 0, or the status to exit with at once. */
+static int dagger_glue_limits_init(dagger_rt *rt) {
+  dagger_limits *lim = &dagger_glue_lim;
+  *lim = dagger_glue_limits;
+  if (dagger_limits_from_env(rt, lim) != 0)
+    return DAGGER_LIMIT_START_STATUS;
+  dagger_glue_rt = rt;
+  if (lim->max_pages) {
+    dagger_w2c_max_pages = lim->max_pages;
+    dagger_w2c_memory_refused = dagger_glue_memory_refused;
+  }
+  return 0;
+}
+
 /* Both instantiation (the start function) and the entry call run under one
  * trap handler. The setjmp lives in this frame, which stays active for as
  * long as guest code runs; nothing set after it is read after a longjmp. */
 static int dagger_glue_run(dagger_rt *rt) {
   wasm_rt_trap_t code = wasm_rt_impl_try();
   int status;
+  if (code != WASM_RT_TRAP_NONE)
+    dagger_limits_stop(rt);
   if (code != WASM_RT_TRAP_NONE && dagger_wasi_exited(rt, &status))
     return status;
   if (code != WASM_RT_TRAP_NONE)
     return dagger_trap_report(rt, dagger_glue_trap_kind(code));
   dagger_glue_instantiate();
-  return dagger_glue_entry();
+  status = dagger_glue_entry();
+  dagger_limits_stop(rt);
+  return status;
 }
 
 int main(int argc, char **argv) {
@@ -117,10 +150,15 @@ int main(int argc, char **argv) {
     fprintf(stderr, "%s: out of memory\n", cfg.program);
     return DAGGER_TRAP_EXIT_BASE + DAGGER_TRAP_OTHER;
   }
+  if ((status = dagger_glue_limits_init(rt)) != 0)
+    return dagger_rt_exit(rt, status);
   wasm_rt_init();
   dagger_glue_init(rt);
   mem = dagger_glue_memory();
   dagger_rt_set_memory(rt, mem);
+  /* The clocks start here, with the start function still to run. */
+  if (dagger_limits_start(rt, &dagger_glue_lim) != 0)
+    return dagger_rt_exit(rt, DAGGER_LIMIT_START_STATUS);
   /* From here until the guest is done, a fault in the memory's guard
    * region or the stack's is a trap; any other fault still kills. */
   dagger_w2c_traps_init(mem.base);

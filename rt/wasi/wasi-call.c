@@ -30,7 +30,11 @@ int32_t dagger_wasi_call(dagger_rt *rt, dagger_wasi_fn fn,
     return WASI_ENOSYS;
   if (!rt->wasi || rt->wasi->exited)
     return WASI_ENOSYS; /* no dagger_wasi_init, or after proc_exit */
-  return table[fn](rt, args ? args : none);
+  dagger_call_enter(rt);
+  int32_t r = table[fn](rt, args ? args : none);
+  dagger_stats_wasi(rt, fn, args ? args : none, r);
+  dagger_call_leave(rt);
+  return r;
 }
 
 int dagger_wasi_exited(const dagger_rt *rt, int *status) {

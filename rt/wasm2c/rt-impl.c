@@ -23,7 +23,8 @@
  *             an empty memory.
  *
  * memory.grow answers -1 and leaves the memory as it was when the new size
- * passes the maximum, 65,536 pages, or what the address space gives (a
+ * passes the maximum, 65,536 pages, the memory limit (dagger_w2c_max_pages,
+ * wasm2c.h), or what the address space gives (a
  * 32-bit target cannot map 4 GiB). A memory that cannot be allocated at
  * start is fatal: the program says so on stderr and exits 209 (other trap)
  * before any guest code runs; wasm2c's instantiate has no way to fail.
@@ -71,6 +72,9 @@ static size_t byte_size(uint64_t pages, int *fits) {
   *fits = bytes <= (uint64_t)SIZE_MAX;
   return *fits ? (size_t)bytes : 0;
 }
+
+uint32_t dagger_w2c_max_pages = MAX_PAGES;
+void (*dagger_w2c_memory_refused)(uint32_t pages);
 
 static void allocation_failed(uint32_t pages, int err) {
   fprintf(stderr,
@@ -136,6 +140,8 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages,
   size_t bytes = byte_size(initial_pages, &fits);
   uint8_t *data = NULL;
 
+  if (initial_pages > dagger_w2c_max_pages && dagger_w2c_memory_refused)
+    dagger_w2c_memory_refused(initial_pages);
   if (initial_pages > MAX_PAGES || !fits)
     allocation_failed(initial_pages, ENOMEM);
   data = map_memory(bytes);
@@ -157,7 +163,8 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t delta) {
 
   if (delta == 0)
     return old_pages;
-  if (new_pages > memory->max_pages || new_pages > MAX_PAGES || !fits)
+  if (new_pages > memory->max_pages || new_pages > MAX_PAGES || !fits ||
+      new_pages > dagger_w2c_max_pages)
     return UINT32_MAX;
   data = remap_memory(memory->data, old_size, new_size);
   if (!data)

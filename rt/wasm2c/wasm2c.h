@@ -58,6 +58,14 @@ void dagger_w2c_traps_init(uint8_t *const *memory_base);
 /* Restores the default action of SIGSEGV and SIGBUS. */
 void dagger_w2c_traps_fini(void);
 
+/* rt-impl.c: the memory limit (--max-memory, DAGGER_MAX_MEMORY) in 64 KiB
+ * pages, 65536 for none: memory.grow past it answers -1. A memory whose
+ * initial size passes it is refused before any guest code runs: then
+ * dagger_w2c_memory_refused (set by the glue; it must not return) is
+ * called with that size. Set both before the first memory is allocated. */
+extern uint32_t dagger_w2c_max_pages;
+extern void (*dagger_w2c_memory_refused)(uint32_t pages);
+
 #ifdef __cplusplus
 }
 #endif

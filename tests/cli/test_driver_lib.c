@@ -557,6 +557,10 @@ static void test_glue(void) {
   CU_ASSERT_PTR_NOT_NULL(
       strstr(s, "const char *const dagger_glue_deny[] = {NULL};"));
   CU_ASSERT_PTR_NOT_NULL(strstr(s, "dagger_glue_default_allow = 0;"));
+  /* No limits given: none compiled in. */
+  CU_ASSERT_PTR_NOT_NULL(strstr(s, "const dagger_limits dagger_glue_limits = "
+                                   "{.max_pages = 0, .timeout_ms = 0, "
+                                   ".cpu_ms = 0};"));
   CU_ASSERT_PTR_NULL(strstr(s, "x*/y"));
   CU_ASSERT_PTR_NOT_NULL(strstr(s, "#include \"" DGC_MODULE_C "\"\n"));
   free(s);
@@ -567,10 +571,12 @@ static void test_glue_defined_memory(void) {
   dgc_abi abi = {
       .entry = "main", .entry_kind = DGC_ENTRY_I32, .memory = DGC_MEM_DEFINED};
   dgc_policy pol = {0};
+  dgc_limits lim = {.max_pages = 16, .timeout_ms = 1500, .cpu_ms = 250};
   dgc_glue g = {.mod = &m,
                 .abi = &abi,
                 .memory_field = "w2c_M0",
                 .policy = &pol,
+                .limits = &lim,
                 .source = "a.wasm"};
   char *s = glue_text(&g);
   dgc_diag d;
@@ -582,6 +588,8 @@ static void test_glue_defined_memory(void) {
       strstr(s, "return (int)Z_mZ_main(&dagger_glue_instance);"));
   CU_ASSERT_PTR_NOT_NULL(strstr(s, "Z_m_instantiate(&dagger_glue_instance);"));
   CU_ASSERT_PTR_NOT_NULL(strstr(s, "dagger_glue_default_allow = 1;"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(s, "dagger_glue_limits = {.max_pages = 16, "
+                                   ".timeout_ms = 1500, .cpu_ms = 250};"));
   free(s);
   g.memory_field = NULL;
   CU_ASSERT_EQUAL(dgc_emit_glue(stdout, &g, &d), -1);

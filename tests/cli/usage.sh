@@ -9,6 +9,7 @@ expect_status 0 "--help"
 expect_err "" "--help writes nothing on stderr"
 for word in "Usage: daggercc" " -o FILE" "-O0" "-O3" " -v " "--emit-c DIR" \
   "--allow RULE" "--deny RULE" "--print-policy" "--version" "CC " \
+  "--max-memory SIZE" "--timeout SECONDS" "--cpu-time SECONDS" \
   "CFLAGS" "TMPDIR" "Exit status"; do
   [[ $out == *"$word"* ]]
   ok $? "--help mentions $word"
@@ -42,6 +43,12 @@ usage_error "--allow without a rule" "--allow needs a value" "$HELLO" -o out --a
 usage_error "--deny with an empty rule" "--deny needs a non-empty rule" --deny= "$HELLO" -o out
 usage_error "--allow with a malformed rule" "--allow ht tp://x: not a rule" --allow "ht tp://x" "$HELLO" -o out
 usage_error "--deny with a URL that has a space" "--deny https://a b/: not a rule" --print-policy --deny "https://a b/"
+# Limits (docs/limits.md): values the runtime's parsers refuse.
+usage_error "--timeout without seconds" "--timeout needs a value" "$HELLO" -o out --timeout
+usage_error "--timeout of -1" "--timeout -1: expected a positive number of seconds" --timeout -1 "$HELLO" -o out
+usage_error "--cpu-time in minutes" "--cpu-time 2m: expected a positive number of seconds" --cpu-time=2m "$HELLO" -o out
+usage_error "--max-memory below a page" "--max-memory 1k: expected a size of at least 64KiB" --max-memory 1k "$HELLO" -o out
+usage_error "--max-memory in terabytes" "--max-memory 1T: expected a size" --max-memory 1T "$HELLO" -o out
 
 # --print-policy: the rules, deny first (deny beats allow), and the default.
 dcc --print-policy

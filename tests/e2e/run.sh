@@ -12,7 +12,8 @@
 #   NAME.err     extended regexes, one per line, each must match stderr
 #   NAME.in      standard input (default: /dev/null)
 #   NAME.flags   extra daggercc flags (the interp engine passes on only
-#                --allow and --deny, which dagger-interp also takes); each
+#                --allow, --deny and the limits --max-memory, --timeout
+#                and --cpu-time, which dagger-interp also takes); each
 #                @PORT@ in them becomes a free loopback port, exported as
 #                E2E_PORT for NAME.sh (a policy rule naming a test server)
 #   NAME.requires  what the run needs beyond the runtime, one word a line;
@@ -65,11 +66,12 @@ case $engine in
   compiled)
     "$DAGGERCC" "${flags[@]}" "$wat" -o "$WORK/prog"
     printf '#!/bin/sh\nexec "%s" "$@"\n' "$WORK/prog" > "$WORK/run" ;;
-  interp) # the interpreter takes the policy flags; the others are codegen's
+  interp) # the interpreter takes the policy and limit flags; the others
+    # are codegen's
     policy=()
     for ((i = 0; i < ${#flags[@]}; i++)); do
       case ${flags[i]} in
-        --allow | --deny) policy+=("${flags[i]}" "${flags[i + 1]}"); i=$((i + 1)) ;;
+        --allow | --deny | --max-memory | --timeout | --cpu-time) policy+=("${flags[i]}" "${flags[i + 1]}"); i=$((i + 1)) ;;
       esac
     done
     printf '#!/bin/sh\nexec "%s"' "$DAGGER_INTERP" > "$WORK/run"

@@ -35,4 +35,9 @@ check 0 stdout "default allow" --print-policy
 check 0 stdout "allow https://a.example/" --print-policy --allow https://a.example/
 check 0 stdout "default deny" --print-policy --allow https://a.example/
 check 0 stdout "deny  file" --print-policy --deny=file
+check 0 stdout "--max-memory SIZE" --help
+check 2 stderr "--timeout -1: expected a positive number of seconds" --timeout -1 x.wasm
+check 2 stderr "--cpu-time 2m: expected a positive number of seconds" --cpu-time=2m x.wasm
+check 2 stderr "--max-memory 1k: expected a size of at least 64KiB" --max-memory 1k x.wasm
+check 2 stderr "--timeout : expected a positive number" --timeout
 exit $fail

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "dagger/wasm2c.h"
 #include "rt.h"
 #include "unit.h"
 #include "wasm-rt.h"
@@ -78,6 +79,40 @@ static void test_grow_limits(void) {
   wasm_rt_free_memory(&m);
 }
 
+/* The memory limit (--max-memory): a grow past dagger_w2c_max_pages answers
+ * -1 and leaves the memory as it was; a memory that starts above it is
+ * handed to dagger_w2c_memory_refused before anything is allocated. */
+static uint32_t refused_pages;
+
+static void note_refused(uint32_t pages) {
+  refused_pages = pages;
+}
+
+static void test_memory_limit(void) {
+  wasm_rt_memory_t m;
+
+  dagger_w2c_max_pages = 4;
+  wasm_rt_allocate_memory(&m, 1, 65536);
+  m.data[0] = 9;
+  CU_ASSERT_EQUAL(wasm_rt_grow_memory(&m, 3), 1);
+  CU_ASSERT_EQUAL(wasm_rt_grow_memory(&m, 1), UINT32_MAX);
+  CU_ASSERT_EQUAL(m.pages, 4);
+  CU_ASSERT_EQUAL(m.size, 4 * PAGE);
+  CU_ASSERT_EQUAL(m.data[0], 9);
+  wasm_rt_free_memory(&m);
+  /* (a real hook exits; this one returns, so the allocation goes on) */
+  dagger_w2c_memory_refused = note_refused;
+  wasm_rt_allocate_memory(&m, 5, 65536);
+  CU_ASSERT_EQUAL(refused_pages, 5);
+  wasm_rt_free_memory(&m);
+  refused_pages = 0;
+  wasm_rt_allocate_memory(&m, 4, 65536);
+  CU_ASSERT_EQUAL(refused_pages, 0);
+  wasm_rt_free_memory(&m);
+  dagger_w2c_memory_refused = NULL;
+  dagger_w2c_max_pages = 65536;
+}
+
 /* The runtime's checks see 2^32 bytes at 65,536 pages. */
 static void test_runtime_view(void) {
   wasm_rt_memory_t m;
@@ -104,6 +139,7 @@ int main(void) {
       {"a declared memory of 65,536 pages", test_declared_4gib},
       {"growing to 65,535 and 65,536 pages", test_grow_to_4gib},
       {"grow limits and an empty memory", test_grow_limits},
+      {"the memory limit of --max-memory", test_memory_limit},
       {"the runtime's view at 4 GiB", test_runtime_view},
       {NULL, NULL}};
   return unit_run("wasm2c memory (" DAGGER_UNIT_BOUNDS ")", tests);

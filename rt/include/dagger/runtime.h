@@ -118,6 +118,10 @@ typedef enum dagger_trap {
   DAGGER_TRAP_EXHAUSTION = 7,
   DAGGER_TRAP_EXCEPTION = 8,
   DAGGER_TRAP_OTHER = 9,
+  /* Limits (rt/limits.c, docs/limits.md); 10 is skipped: status 210 is
+   * DAGGER_OUTPUT_LOST_STATUS. */
+  DAGGER_TRAP_TIMEOUT = 11,  /* the wall-clock limit ran out: status 211 */
+  DAGGER_TRAP_CPU_TIME = 12, /* the CPU-time limit ran out: status 212 */
 } dagger_trap;
 
 /* Exit status of a process whose guest trapped: DAGGER_TRAP_EXIT_BASE plus
@@ -127,6 +131,10 @@ typedef enum dagger_trap {
 /* Exit status of a guest that returned 0 but whose buffered output could
  * not be written at exit (dagger_rt_exit); reserved like the trap ones. */
 #define DAGGER_OUTPUT_LOST_STATUS 210
+/* Exit status of a program that cannot start within its limits: its
+ * memory starts larger than the memory limit, or a DAGGER_* limit variable
+ * is invalid (rt/limits.c). Reserved like the others. */
+#define DAGGER_LIMIT_START_STATUS 213
 
 /* The message of a trap kind ("unreachable executed", ...). */
 const char *dagger_trap_message(dagger_trap kind);
@@ -172,6 +180,55 @@ int dagger_mem_store(const dagger_memory *mem, uint32_t ptr, const void *src,
  * NULL when the range is bad or the layout is reversed. Valid until control
  * returns to the guest. */
 uint8_t *dagger_mem_span(const dagger_memory *mem, uint32_t ptr, uint32_t len);
+
+/* ---- limits (rt/limits.c, docs/limits.md) ------------------------------
+ * A program's limits: compiled in (daggercc --max-memory, --timeout,
+ * --cpu-time) or given to dagger-interp, and lowered, never raised, by the
+ * environment. 0 in a field: no limit. */
+typedef struct dagger_limits {
+  uint32_t max_pages;  /* 64 KiB pages a memory may have */
+  uint64_t timeout_ms; /* wall clock from dagger_limits_start */
+  uint64_t cpu_ms;     /* CPU time (user + system) of the process */
+} dagger_limits;
+
+/* "65536", "64K", "16MiB", "1G" (binary units; K, Ki, KiB, M, ... G): the
+ * number of whole 64 KiB pages in that many bytes, capped at 65536.
+ * 0, or -1 when the text is no size or less than one page. */
+int dagger_limit_parse_size(const char *text, uint32_t *pages);
+/* "2", "0.5", "1.5s": milliseconds, rounded up, at least 1. 0, or -1 when
+ * the text is no positive number of seconds (at most 1e9). */
+int dagger_limit_parse_seconds(const char *text, uint64_t *ms);
+/* Lowers *lim by DAGGER_MAX_MEMORY, DAGGER_TIMEOUT and DAGGER_CPU_TIME
+ * (same syntax): a variable sets a limit that is absent or higher; one that
+ * would raise a limit changes nothing and says so in one line on stderr.
+ * 0, or -1 after one line on stderr naming an invalid value (the program
+ * then exits DAGGER_LIMIT_START_STATUS). */
+int dagger_limits_from_env(dagger_rt *rt, dagger_limits *lim);
+/* Records the limits for the statistics and, when there is a time limit,
+ * starts the thread that watches it. Call once, just before guest code
+ * first runs. When a time limit runs out, the program stops from that
+ * thread or from the system call the guest is in: its streams are
+ * flushed, "PROGRAM: trap: time limit exceeded" (or "CPU time limit
+ * exceeded") is printed, the statistics written, and the process exits
+ * 211 (212). 0, or -1 after one line on stderr (no thread). */
+int dagger_limits_start(dagger_rt *rt, const dagger_limits *lim);
+/* The guest is done (returned, trapped or exited): stops the watch. When
+ * a limit ran out at that very moment, does not return (the program is
+ * being stopped). Safe to call without dagger_limits_start, and twice. */
+void dagger_limits_stop(dagger_rt *rt);
+/* A memory of `pages` pages at start is above lim->max_pages: prints one
+ * line on stderr, writes the statistics, and returns the status to exit
+ * with (DAGGER_LIMIT_START_STATUS). */
+int dagger_limits_memory_refused(dagger_rt *rt, uint32_t pages);
+
+/* ---- run statistics (rt/stats.c, docs/limits.md) -----------------------
+ * With DAGGER_STATS=FILE in the environment (or "-" for stderr) at
+ * dagger_rt_new, the end of the run writes one JSON object there: calls
+ * per system call, bytes per scheme, opens refused by the policy, peak
+ * memory pages, times and how the run ended. dagger_rt_exit writes it;
+ * the paths that stop a program early (limits) write it themselves.
+ * Writes it at most once; does nothing without DAGGER_STATS. */
+void dagger_stats_write(dagger_rt *rt, int status);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,35 @@
+;; The memory limit (docs/limits.md): built with --max-memory 1M (16 pages),
+;; memory.grow answers -1 past it and the memory stays as it was. Prints the
+;; results of growing by 3, 12 and 1 pages, then the size. limits_memory.sh
+;; also runs it with DAGGER_MAX_MEMORY lowering and trying to raise it.
+(module
+  (import "dagger" "open" (func $open (param i32 i32) (result i32)))
+  (import "dagger" "write" (func $write (param i32 i32 i32) (result i32)))
+  (memory 1)
+  (data (i32.const 0) "stdout://")
+  ;; writes $v in decimal and a newline on $fd (scratch bytes 100-131)
+  (func $num (param $fd i32) (param $v i32)
+    (local $p i32) (local $u i32)
+    (local.set $p (i32.const 131))
+    (i32.store8 (i32.const 131) (i32.const 10))
+    (local.set $u (select (i32.sub (i32.const 0) (local.get $v)) (local.get $v)
+                          (i32.lt_s (local.get $v) (i32.const 0))))
+    (loop $digit
+      (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+      (i32.store8 (local.get $p)
+        (i32.add (i32.const 48) (i32.rem_u (local.get $u) (i32.const 10))))
+      (local.set $u (i32.div_u (local.get $u) (i32.const 10)))
+      (br_if $digit (local.get $u)))
+    (if (i32.lt_s (local.get $v) (i32.const 0))
+      (then (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+            (i32.store8 (local.get $p) (i32.const 45))))
+    (drop (call $write (local.get $fd) (local.get $p)
+                (i32.sub (i32.const 132) (local.get $p)))))
+  (func (export "main") (result i32)
+    (local $fd i32)
+    (local.set $fd (call $open (i32.const 0) (i32.const 9)))
+    (call $num (local.get $fd) (memory.grow (i32.const 3)))
+    (call $num (local.get $fd) (memory.grow (i32.const 12)))
+    (call $num (local.get $fd) (memory.grow (i32.const 1)))
+    (call $num (local.get $fd) (memory.size))
+    (i32.const 0)))

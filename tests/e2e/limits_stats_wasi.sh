@@ -1,0 +1,13 @@
+# limits_stats_wasi.wat under DAGGER_STATS: WASI calls are counted per
+# function, and the bytes they move under schemes.wasi.
+DAGGER_STATS="$WORK/stats.json" "$RUN" > "$WORK/stdout" 2> "$WORK/stderr"
+status=$?
+if [[ $status != 0 || $(< "$WORK/stdout") != $'hi\nhi' ]]; then
+  echo "FAIL: status $status, stdout:"; cat "$WORK/stdout" "$WORK/stderr"; exit 1
+fi
+python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["calls"]["wasi"] == {"fd_write": 2}, s
+assert s["calls"]["dagger"]["write"] == 0, s
+assert s["schemes"] == {"wasi": {"read": 0, "written": 6}}, s
+assert s["ended"] == "exit" and s["status"] == 0, s' "$WORK/stats.json"
