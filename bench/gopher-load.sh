@@ -43,7 +43,8 @@ for route in index text loop; do
   clang-19 --target=wasm32 -O2 -nostdlib -mbulk-memory -Wl,--no-entry \
     -Wl,--export=dagger_main -Wl,--stack-first -I "$sdk" \
     "routes/$route.c" -o "wasm/$route.wasm"
-  "$build/bin/daggercc" "${link[@]}" "wasm/$route.wasm" -o "bin/$route"
+  "$build/bin/daggercc" "${link[@]}" --timeout 5 --cpu-time 5 --max-memory 16MiB \
+    "wasm/$route.wasm" -o "bin/$route"
 done
 cc -std=c11 -O2 -pthread gopherd.c -o gopherd
 cc -std=c11 -O2 -pthread "$top/bench/gopher/load.c" -o load

@@ -14,7 +14,9 @@
  * "HOST<TAB>PORT" on its stdin, so that it can write menu items that point
  * back here; what it writes on stdout is the response, sent only when it
  * exits with status 0. A route that fails (a trap exits 201..209), runs
- * past SECONDS (-t, default 5: the whole process group is killed), or
+ * past SECONDS (-t, default 5: DAGGER_TIMEOUT for the route's own runtime,
+ * which stops it with status 211; gopherd kills the whole process group
+ * only a second later, as a backstop), or
  * writes more than MAX_RESPONSE bytes gets the client a Gopher error item
  * ("3...") instead, and the server goes on serving. The route's stderr (a
  * trap's report) goes to the server's stderr, with a log line per request.
@@ -83,6 +85,15 @@ typedef struct config {
 
 /* What running a route came to. */
 typedef enum outcome { RAN_OK, RAN_FAILED, RAN_TIMEOUT, RAN_TOO_BIG } outcome;
+
+/* The statuses of a route stopped by its own limits (docs/limits.md). */
+enum { LIMIT_TIME = 211, LIMIT_CPU = 212 };
+
+/* A route gets -t seconds from its own runtime; gopherd kills its process
+ * group only if it is still running this much later (a route that is not a
+ * daggercc program, or one compiled with a longer limit than -t and run
+ * with DAGGER_TIMEOUT removed by hand). */
+#define BACKSTOP_MS 1000
 
 /* ---- time ----------------------------------------------------------------*/
 
@@ -209,24 +220,31 @@ static size_t error_item(char *out, size_t cap, const char *text) {
 
 /* ---- running a route -----------------------------------------------------*/
 
-/* The environment of the routes: ours with DAGGER_ROOT=jail. */
-static char **route_env(const char *jail) {
+/* The environment of the routes: ours with DAGGER_ROOT=jail and
+ * DAGGER_TIMEOUT=seconds. The time limit is the route's own (docs/limits.md):
+ * its runtime stops it, flushes, says so on stderr and exits 211; the
+ * variable can only lower the limit compiled into the route. */
+static char **route_env(const char *jail, int seconds) {
   size_t n = 0;
   while (environ[n])
     n++;
-  char **env = calloc(n + 2, sizeof *env);
+  char **env = calloc(n + 3, sizeof *env);
   size_t len = strlen("DAGGER_ROOT=") + strlen(jail) + 1;
-  char *root = malloc(len);
-  if (!env || !root) {
+  char *root = malloc(len), *timeout = malloc(32);
+  if (!env || !root || !timeout) {
     free(env);
     free(root);
+    free(timeout);
     return NULL;
   }
   snprintf(root, len, "DAGGER_ROOT=%s", jail);
+  snprintf(timeout, 32, "DAGGER_TIMEOUT=%d", seconds);
   size_t k = 0;
   env[k++] = root;
+  env[k++] = timeout;
   for (size_t i = 0; i < n; i++)
-    if (strncmp(environ[i], "DAGGER_ROOT=", 12) != 0)
+    if (strncmp(environ[i], "DAGGER_ROOT=", 12) != 0 &&
+        strncmp(environ[i], "DAGGER_TIMEOUT=", 15) != 0)
       env[k++] = environ[i];
   env[k] = NULL;
   return env;
@@ -395,7 +413,7 @@ static pid_t run_route(const config *cfg, char **env, const char *name,
       oc = RAN_TIMEOUT;
   }
   if (oc == RAN_TIMEOUT) {
-    snprintf(why, why_cap, "timed out");
+    snprintf(why, why_cap, "timed out, killed");
     snprintf(msg, sizeof msg, "route %s timed out after %d s", name,
              cfg->seconds);
   } else if (oc == RAN_TOO_BIG) {
@@ -405,6 +423,13 @@ static pid_t run_route(const config *cfg, char **env, const char *name,
   } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     snprintf(why, why_cap, "ok");
     return 0;
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == LIMIT_TIME) {
+    snprintf(why, why_cap, "timed out");
+    snprintf(msg, sizeof msg, "route %s timed out after %d s", name,
+             cfg->seconds);
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == LIMIT_CPU) {
+    snprintf(why, why_cap, "out of CPU time");
+    snprintf(msg, sizeof msg, "route %s ran out of CPU time", name);
   } else if (WIFEXITED(status)) {
     int code = WEXITSTATUS(status);
     bool trap = code >= 201 && code <= 209;
@@ -472,7 +497,7 @@ static int open_count(server *sv, int change) {
  * the answer within a fresh one. Returns the pid of a killed route still
  * to be reaped, or 0 (see run_route). */
 static pid_t serve(const config *cfg, char **env, job *j, char *resp) {
-  int64_t deadline = now_ms() + (int64_t)cfg->seconds * 1000;
+  int64_t deadline = now_ms() + (int64_t)cfg->seconds * 1000 + BACKSTOP_MS;
   char name[MAX_ROUTE_NAME + 1], why[128];
   size_t len;
   pid_t killed = 0;
@@ -707,7 +732,7 @@ int main(int argc, char **argv) {
   static server sv = {.lock = PTHREAD_MUTEX_INITIALIZER,
                       .ready = PTHREAD_COND_INITIALIZER};
   sv.cfg = &cfg;
-  sv.env = route_env(cfg.jail);
+  sv.env = route_env(cfg.jail, cfg.seconds);
   if (!sv.env) {
     fprintf(stderr, "gopherd: out of memory\n");
     return 1;
