@@ -40,7 +40,6 @@ set(CURL_OPTIONS
   --disable-telnet --disable-tftp --disable-pop3 --disable-imap --disable-smb
   --disable-smtp --disable-gopher --disable-mqtt --disable-ftp --disable-file
   --disable-manual --disable-libcurl-option --disable-ntlm --disable-ntlm-wb
-  --disable-kerberos-auth --disable-negotiate-auth --disable-aws
   --disable-alt-svc --disable-hsts --disable-cookies --disable-netrc
   --disable-unix-sockets
   --without-ca-bundle --without-ca-path --without-ca-fallback)
@@ -88,7 +87,9 @@ function(find_openssl)
   file(LOCK "${dir}.lock" GUARD FUNCTION)
   execute_process(COMMAND apt-get download --print-uris libssl-dev:${ARCH}
     OUTPUT_VARIABLE uri RESULT_VARIABLE rc ERROR_QUIET)
-  string(REGEX MATCH "libssl-dev_[^ ']*_${ARCH}\\.deb" deb "${uri}")
+  # ('URI' FILE SIZE HASH; the URI is escaped, FILE is not)
+  string(REGEX MATCH "' (libssl-dev_[^ ]*_${ARCH}\\.deb) " deb "${uri}")
+  set(deb "${CMAKE_MATCH_1}")
   if(NOT rc EQUAL 0 OR NOT deb)
     set(FAILED "apt knows no libssl-dev:${ARCH} (dpkg --add-architecture ${ARCH}; apt-get update)" PARENT_SCOPE)
     return()
@@ -139,12 +140,13 @@ function(fetch_source work)
     return()
   endif()
   # Debian's patches also touch configure.ac and Makefile.am (its library
-  # flavours); the shipped configure is used as it is, so the generated
-  # files are made newer than their sources, for make not to regenerate.
-  file(GLOB_RECURSE ins "${work}/src/*Makefile.in")
-  execute_process(COMMAND touch -d "+1 min" ${work}/src/aclocal.m4)
-  execute_process(COMMAND touch -d "+2 min" ${work}/src/configure
-    ${work}/src/lib/curl_config.h.in ${ins})
+  # flavours); the shipped configure is used as it is, so the sources of
+  # the generated files are made older than them, for make not to run the
+  # autotools (a date in the future would fail configure's clock check).
+  file(GLOB_RECURSE inputs "${work}/src/*Makefile.am" "${work}/src/m4/*.m4")
+  execute_process(COMMAND touch -d 2000-01-01 ${inputs}
+    ${work}/src/configure.ac ${work}/src/acinclude.m4)
+  execute_process(COMMAND touch -d 2000-01-02 ${work}/src/aclocal.m4)
 endfunction()
 
 function(build_curl entry)
