@@ -29,7 +29,7 @@ if(DAGGER_STATIC_HTTPS AND DGC_HOST_HAVE_CURL)
     if(want)
       # The cache as daggercc finds it, decided when the build runs.
       add_custom_target(dagger-static-https-${DGC_T_TRIPLE} ALL
-        COMMAND sh -c "exec \"$0\" -DCACHE=\"\${XDG_CACHE_HOME:-\${HOME:?}/.cache}/daggercc\" \"$@\""
+        COMMAND sh -c "c=\${XDG_CACHE_HOME:-\${HOME:+\$HOME/.cache}}; exec \"$0\" -DCACHE=\${c:+\$c/daggercc} \"$@\""
           ${CMAKE_COMMAND} -DTRIPLE=${DGC_T_TRIPLE} -DARCH=${DGC_T_ARCH}
           -DHOST=${DGC_T_HOST} -DCC=${DGC_T_CC} -DSSL_LIB=${DAGGER_LIBSSL_A}
           -DOUT=${DAGGER_OUT_LIB}/static-https/${DGC_T_TRIPLE}
