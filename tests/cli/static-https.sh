@@ -15,6 +15,10 @@ RUN=/nonexistent                  # (streams_lib.bash wants one)
 source "$E2E/streams_lib.bash"
 
 dcc --print-features
+if ! grep -q '^static: yes' <<<"$out"; then
+  echo "SKIP: the host cannot link --static programs ($(grep '^static:' <<<"$out"))"
+  exit 77
+fi
 if ! grep -q '^http: .*static libcurl with OpenSSL' <<<"$out"; then
   why="no static libcurl for the host (--print-features: $(grep '^http:' <<<"$out"))"
   # (DAGGER_REQUIRE_ALL: the build was to make one; its output says why not)
