@@ -615,15 +615,30 @@ static int compile_units(build *b, units *u) {
   return rc;
 }
 
+/* --static: the static libcurl's folder, or NULL (and a note on stderr:
+ * the program's http(s) opens will answer -UNSUPPORTED). */
+static const char *static_https(build *b, char *dir, size_t size) {
+  if (dgc_static_https(b->target, &b->o->paths, b->runtime.curl, dir, size))
+    return dir;
+  dgc_print_error(stderr, "daggercc",
+                  "note: --static: no static libcurl for %s, so the "
+                  "program's http:// and https:// opens answer -UNSUPPORTED",
+                  b->target->triple);
+  return NULL;
+}
+
 static int compile(build *b) {
   dgc_cc_plan p;
   dgc_argv a = {0};
   dgc_diag inner;
   units u = {0};
+  char https[4096];
   int rc = dgc_runtime_get(b->target, &b->o->paths, b->o->cc, b->o->verbose,
                            &b->runtime, b->d);
 
   p = cc_plan(b);
+  if (rc == 0 && b->o->static_link)
+    p.static_https = static_https(b, https, sizeof https);
   if (rc == 0 && b->nunits > 0) {
     rc = compile_units(b, &u);
     if (rc == 0) {

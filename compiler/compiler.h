@@ -295,6 +295,8 @@ typedef struct dgc_cc_plan {
   int opt_level;      /* 0..3 */
   const dgc_memcheck *memcheck;
   bool static_link;                /* --static */
+  const char *static_https;        /* --static: the folder of libcurl.a,
+                                    * libssl.a, libcrypto.a, or NULL */
   const char *incdir, *libdir;     /* the runtime's */
   const char *source;              /* the glue; it includes the module's C */
   const char *const *more_sources; /* NULL-terminated, or NULL (--harness) */
@@ -569,6 +571,11 @@ int dgc_runtime_get(const dgc_target *t, const dgc_paths *p, const char *cc,
 /* Builds t's runtime into dir unless dir already holds it (for CMake). */
 int dgc_runtime_build(const dgc_target *t, const dgc_paths *p, const char *cc,
                       const char *dir, bool verbose, dgc_diag *d);
+/* Whether --static programs for t get HTTPS: the folder of its static
+ * libcurl, libssl and libcrypto (cmake/StaticHttps.cmake) is complete and
+ * the runtime has http (curl: dgc_runtime.curl). dir gets the folder. */
+bool dgc_static_https(const dgc_target *t, const dgc_paths *p, bool curl,
+                      char *dir, size_t size);
 /* --print-features: what t's programs support, one "key: value" a line. */
 int dgc_print_features(FILE *out, const dgc_target *t, const dgc_paths *p,
                        const char *cc, dgc_diag *d);

@@ -173,6 +173,22 @@ static void push_cc(dgc_argv *a, const char *cc, const dgc_target *t) {
     dgc_argv_push(a, t->cc);
 }
 
+/* libcurl.a, libssl.a and libcrypto.a of dir, after the runtime that
+ * needs them (rt/http-curl-static.c). */
+static void push_static_https(dgc_argv *a, const char *dir) {
+  static const char *const libs[] = {DGC_STATIC_HTTPS_LIBS NULL};
+  char *path;
+
+  for (const char *const *l = libs; *l; l++) {
+    path = dgc_path_join(dir, *l);
+    if (!path)
+      a->oom = true;
+    else
+      dgc_argv_push(a, path);
+    free(path);
+  }
+}
+
 /* One compiler process builds and links the whole program: the glue
  * includes the module's C, and the runtime is prebuilt. $CFLAGS come after
  * daggercc's own flags so that they win. The host's runtime may be built
@@ -210,10 +226,14 @@ int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d) {
   push_all(a, ldflags);
   if (p->static_link)
     push_all(a, static_flags);
+  if (p->static_link && p->static_https)
+    dgc_argv_push(a, DGC_STATIC_HTTPS_FLAG);
   dgc_argv_push(a, "-L");
   dgc_argv_push(a, p->libdir);
   dgc_argv_push(a, DGC_RUNTIME_LIB);
   dgc_argv_push(a, p->memcheck->lib);
+  if (p->static_link && p->static_https)
+    push_static_https(a, p->static_https);
   push_all(a, deps);
   return done(a, d);
 }

@@ -556,6 +556,23 @@ int dgc_runtime_build(const dgc_target *t, const dgc_paths *p, const char *cc,
   return 0;
 }
 
+/* ---- static HTTPS ---------------------------------------------------------
+ */
+
+bool dgc_static_https(const dgc_target *t, const dgc_paths *p, bool curl,
+                      char *dir, size_t size) {
+  static const char *const libs[] = {DGC_STATIC_HTTPS_LIBS NULL};
+  int n = snprintf(dir, size, "%s/" DGC_STATIC_HTTPS_DIR "/%s", p->libdir,
+                   t->triple);
+
+  if (!curl || n < 0 || (size_t)n >= size)
+    return false;
+  for (size_t i = 0; libs[i]; i++)
+    if (!exists(dir, libs[i]))
+      return false;
+  return true;
+}
+
 /* ---- --print-features ---------------------------------------------------- */
 
 /* The scheme list without http and https when they are not built. */
@@ -569,7 +586,20 @@ static void print_schemes(FILE *out, bool curl) {
   fputc('\n', out);
 }
 
-static void print_libraries(FILE *out, const dgc_target *t, bool curl) {
+/* What a --static program's http(s) opens do. */
+static const char *static_http(const dgc_target *t, const dgc_paths *p,
+                               bool curl) {
+  char dir[4096];
+
+  if (dgc_static_https(t, p, curl, dir, sizeof dir))
+    return "static libcurl with OpenSSL (HTTP/1.1, HTTPS) in --static "
+           "programs";
+  return "-UNSUPPORTED in --static programs (no static libcurl for this "
+         "target)";
+}
+
+static void print_libraries(FILE *out, const dgc_target *t, const dgc_paths *p,
+                            bool curl) {
   if (!curl)
     fputs("http: not built (no curl headers when the runtime was built): "
           "http(s) opens answer -UNSUPPORTED\n",
@@ -577,13 +607,13 @@ static void print_libraries(FILE *out, const dgc_target *t, bool curl) {
   else if (t->debian)
     fprintf(out,
             "http: libcurl.so.4 loaded on first use where installed (Debian "
-            "package libcurl4:%s), else -UNSUPPORTED; -UNSUPPORTED in "
-            "--static programs\n",
-            t->arch);
+            "package libcurl4:%s), else -UNSUPPORTED; %s\n",
+            t->arch, static_http(t, p, curl));
   else
-    fputs("http: libcurl.so.4 loaded on first use where installed, else "
-          "-UNSUPPORTED; -UNSUPPORTED in --static programs\n",
-          out);
+    fprintf(out,
+            "http: libcurl.so.4 loaded on first use where installed, else "
+            "-UNSUPPORTED; %s\n",
+            static_http(t, p, curl));
   if (t->debian)
     fprintf(out,
             "random: libsodium.so.23 loaded on first use where installed "
@@ -635,7 +665,7 @@ int dgc_print_features(FILE *out, const dgc_target *t, const dgc_paths *p,
   if (!have_cc)
     rt.curl = t->host ? DGC_HOST_HAVE_CURL : exists(p->incdir, "curl/curl.h");
   print_schemes(out, rt.curl);
-  print_libraries(out, t, rt.curl);
+  print_libraries(out, t, p, rt.curl);
   if (!have_cc)
     fputs("runtime: built on first use, once the compiler is installed\n", out);
   else

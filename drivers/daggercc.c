@@ -62,8 +62,8 @@ static const char usage_tail[] =
     "\n"
     "  --bounds=KIND    how memory accesses are checked: guard (guard pages,\n"
     "                   default on 64-bit little-endian targets) or explicit\n"
-    "  --static         link a fully static executable (its http(s) opens\n"
-    "                   answer -UNSUPPORTED: it cannot load libcurl)\n"
+    "  --static         link a fully static executable (with a static\n"
+    "                   libcurl where the target has one: --print-features)\n"
     "  --print-features print what the target's programs support, then exit\n"
     "  --print-runner   print the command prefix (qemu-user) that runs the\n"
     "                   target's programs on this machine, then exit\n"
@@ -483,10 +483,6 @@ static int compile(cli *c) {
   dgc_diag d;
   int rc = 1;
 
-  if (c->o.static_link)
-    fputs("daggercc: note: --static: the program cannot load libcurl, so "
-          "its http:// and https:// opens answer -UNSUPPORTED\n",
-          stderr);
   if (!c->o.verbose && isatty(2)) {
     c->o.progress = progress;
     c->o.unit_progress = unit_progress;

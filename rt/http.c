@@ -26,8 +26,10 @@
  *
  * libcurl follows no redirect (the guest sees the 3xx), uses no proxy from
  * the environment, speaks HTTP/1.1 only, and verifies certificates against
- * the system store; DAGGER_CA_FILE adds one PEM file of CAs to that store
- * (the bundle and the file are handed to libcurl together as one blob).
+ * the system store, found at run time (libcurl's own bundle, else the
+ * usual places: ca_bundles); DAGGER_CA_FILE adds one PEM file of CAs to
+ * that store (the bundle and the file are handed to libcurl together as
+ * one blob). With neither, https:// exchanges fail (-IO) and say why.
  * DAGGER_HTTP_TIMEOUT (whole seconds, default 30) bounds connecting
  * (CURLOPT_CONNECTTIMEOUT: DNS, TCP and TLS) and any period in which the
  * runtime waits for the network and no byte moves; a stalled or dropped
@@ -44,6 +46,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rt.h"
 
@@ -205,47 +208,22 @@ size_t dagger_http_crlf_head(const uint8_t *msg, size_t len, uint8_t *out) {
 }
 
 #ifdef DAGGER_HAVE_CURL
-#include <curl/curl.h>
 #include <dlfcn.h>
 #include <sys/socket.h>
+
+#include "http-curl.h"
 
 /* libcurl is loaded on the first http(s) open instead of being linked:
  * linking it makes every program load some 34 shared libraries at start-up
  * (measured: 11.7 ms against 0.6 ms for a C hello world), whatever the
- * program opens. Only the functions below are used. A program that cannot
- * load libcurl (not installed, or a static executable) answers http(s)
- * opens with -UNSUPPORTED and says why once on stderr. */
-static struct {
-  void (*easy_cleanup)(CURL *h);
-  CURLcode (*easy_getinfo)(CURL *h, CURLINFO info, ...);
-  CURL *(*easy_init)(void);
-  CURLcode (*easy_pause)(CURL *h, int bitmask);
-  CURLcode (*easy_setopt)(CURL *h, CURLoption option, ...);
-  void (*free)(void *p);
-  CURLcode (*global_init)(long flags);
-  CURLMcode (*multi_add_handle)(CURLM *m, CURL *h);
-  CURLMcode (*multi_cleanup)(CURLM *m);
-  CURLMsg *(*multi_info_read)(CURLM *m, int *left);
-  CURLM *(*multi_init)(void);
-  CURLMcode (*multi_perform)(CURLM *m, int *running);
-  CURLMcode (*multi_poll)(CURLM *m, struct curl_waitfd *extra, unsigned n,
-                          int timeout_ms, int *ret);
-  CURLMcode (*multi_remove_handle)(CURLM *m, CURL *h);
-  struct curl_slist *(*slist_append)(struct curl_slist *l, const char *s);
-  void (*slist_free_all)(struct curl_slist *l);
-  CURLU *(*url)(void);
-  void (*url_cleanup)(CURLU *u);
-  CURLUcode (*url_get)(const CURLU *u, CURLUPart what, char **part,
-                       unsigned flags);
-  CURLUcode (*url_set)(CURLU *u, CURLUPart what, const char *part,
-                       unsigned flags);
-} lc;
+ * program opens. Only the functions of http-curl.h are used. A static
+ * program linked with libcurl.a (http-curl-static.c) takes them from
+ * there instead. A program that has neither (libcurl not installed, or a
+ * static executable without libcurl.a) answers http(s) opens with
+ * -UNSUPPORTED and says why once on stderr. */
+static dagger_curl_api lc;
 
-static int load_curl(dagger_rt *rt) {
-  static int state; /* 0 not tried, 1 loaded, -1 failed */
-  if (state)
-    return state > 0 ? DAGGER_OK : DAGGER_UNSUPPORTED;
-  state = -1;
+static int load_shared_curl(dagger_rt *rt) {
   void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
   if (!h) {
     dagger_rt_diag(rt, "http: cannot load libcurl: %s", dlerror());
@@ -277,6 +255,18 @@ static int load_curl(dagger_rt *rt) {
       return DAGGER_UNSUPPORTED;
     }
   }
+  return DAGGER_OK;
+}
+
+static int load_curl(dagger_rt *rt) {
+  static int state; /* 0 not tried, 1 loaded, -1 failed */
+  if (state)
+    return state > 0 ? DAGGER_OK : DAGGER_UNSUPPORTED;
+  state = -1;
+  if (&dagger_curl_static != NULL)
+    lc = dagger_curl_static;
+  else if (load_shared_curl(rt) != DAGGER_OK)
+    return DAGGER_UNSUPPORTED;
   if (lc.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
     return DAGGER_IO;
   state = 1;
@@ -500,17 +490,64 @@ static bool read_file(const char *path, buf *b) {
   return ok;
 }
 
-/* DAGGER_CA_FILE adds to the system store: libcurl can only replace its CA
- * file, so it gets the default bundle and the extra file as one blob. */
+/* Where distributions keep their bundle of trusted CAs (the places Go's
+ * crypto/x509 looks in). A static libcurl has no built-in path, and a
+ * shared one's may not exist on the machine the program runs on. */
+static const char *const ca_bundles[] = {
+    "/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Arch, Alpine */
+    "/etc/pki/tls/certs/ca-bundle.crt",   /* Fedora, RHEL */
+    "/etc/ssl/ca-bundle.pem",             /* openSUSE */
+    "/etc/pki/tls/cacert.pem",            /* OpenELEC */
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* CentOS, RHEL 7 */
+    "/etc/ssl/cert.pem",                                 /* Alpine, BSDs */
+};
+
+/* The system's CA bundle: libcurl's own where it has one and the file is
+ * there (*own set), else the first of ca_bundles that can be read; NULL if
+ * none. */
+static const char *system_bundle(http_stream *s, bool *own) {
+  char *path = NULL;
+  lc.easy_getinfo(s->easy, CURLINFO_CAINFO, &path);
+  *own = path && access(path, R_OK) == 0;
+  if (*own)
+    return path;
+  for (size_t i = 0; i < sizeof ca_bundles / sizeof ca_bundles[0]; i++)
+    if (access(ca_bundles[i], R_OK) == 0)
+      return ca_bundles[i];
+  return NULL;
+}
+
+/* Neither a system store nor DAGGER_CA_FILE: nothing could be verified. */
+static int no_ca(http_stream *s) {
+  if (strcmp(s->url.scheme, "https") != 0)
+    return 0; /* http:// needs none */
+  dagger_rt_diag(s->rt,
+                 "https: no CA certificates to verify the server with: "
+                 "none of %s, %s (and the other usual places) exists; set "
+                 "DAGGER_CA_FILE to a PEM file of trusted CAs",
+                 ca_bundles[0], ca_bundles[1]);
+  return -DAGGER_IO;
+}
+
+/* The system store, found at run time, plus DAGGER_CA_FILE: libcurl can
+ * only replace its CA file, so it gets the bundle and the extra file as
+ * one blob. */
 static int set_ca(http_stream *s) {
   const char *extra = getenv("DAGGER_CA_FILE");
-  if (!extra || !*extra)
-    return 0;
+  bool own;
+  const char *bundle = system_bundle(s, &own);
+  if (!extra || !*extra) {
+    if (!bundle)
+      return no_ca(s);
+    if (own) /* (setting libcurl's own string would free it first) */
+      return 0;
+    return lc.easy_setopt(s->easy, CURLOPT_CAINFO, bundle) == CURLE_OK
+               ? 0
+               : -DAGGER_IO;
+  }
   buf b = {0};
-  char *bundle = NULL;
-  lc.easy_getinfo(s->easy, CURLINFO_CAINFO, &bundle);
   if (bundle && !read_file(bundle, &b))
-    b.len = 0; /* no system bundle here: the extra file alone */
+    b.len = 0; /* unreadable system bundle: the extra file alone */
   bool ok = buf_reserve(&b, 1, CA_BUNDLE_MAX);
   if (ok)
     buf_put(&b, "\n", 1);

@@ -33,9 +33,13 @@ for arg in "$@"; do
   esac
 done
 
+# libssl-dev and dpkg-dev: the static libcurl of --static programs
+# (cmake/StaticHttps.cmake) links OpenSSL's libssl.a and libcrypto.a and is
+# built from curl's Debian source package, unpacked with dpkg-source.
 demo=(
   build-essential cmake pkg-config ca-certificates
   wabt libcurl4-openssl-dev libsodium-dev
+  libssl-dev dpkg-dev
 )
 # clang-19 only recommends libclang-rt-19-dev (libFuzzer, the sanitizer
 # runtimes), and each cross gcc only recommends its C library.

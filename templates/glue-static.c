@@ -6,8 +6,11 @@
  * with dlopen on first use. A static executable cannot do that safely: the
  * libraries would bring a second C library with them, and glibc warns at
  * link time that the program needs its own shared version at run time. So
- * in a static program dlopen always fails, with the message below: http(s)
- * opens answer -UNSUPPORTED and random:// reads from getrandom(2). */
+ * in a static program dlopen always fails, with the message below:
+ * random:// reads from getrandom(2), and http(s) uses the static libcurl
+ * that daggercc links where the target has one (rt/http-curl-static.c),
+ * else its opens answer -UNSUPPORTED. OpenSSL's dlopen of engines and
+ * providers fails the same way (a static program has them built in). */
 #include <stddef.h>
 
 void *__wrap_dlopen(const char *file, int mode);

@@ -24,6 +24,10 @@
 #                for a target Debian has no libcurl for (riscv64), they
 #                run it with DAGGER_E2E_HTTP=unsupported, and the script
 #                checks that http(s) opens answer -UNSUPPORTED instead.
+#                With --static in DAGGERCC_FLAGS the program needs no
+#                libcurl.so.4: it has the static libcurl where the target
+#                has one (--print-features), else it is run with
+#                DAGGER_E2E_HTTP=unsupported as well.
 #   NAME.sh      a script that does the run itself, for tests that need a
 #                server or a directory: it gets RUN (a program that runs the
 #                module with its arguments), WORK (a scratch directory),
@@ -62,6 +66,14 @@ for _ in range(100):
   fi
   flags+=("${own[@]}")
 fi
+static=0
+[[ " ${flags[*]} " == *" --static "* ]] && static=1
+if ((static)) && [[ -f $src.requires ]] && grep -qx libcurl "$src.requires"; then
+  triple_opt=()
+  [[ $engine == cross:* ]] && triple_opt=(--target="${engine#cross:}")
+  "$DAGGERCC" "${triple_opt[@]}" --print-features | grep -q '^http: .*static libcurl with OpenSSL' ||
+    export DAGGER_E2E_HTTP=unsupported
+fi
 case $engine in
   compiled)
     "$DAGGERCC" "${flags[@]}" "$wat" -o "$WORK/prog"
@@ -88,7 +100,9 @@ case $engine in
       sed -n 's/^http: .*(Debian package libcurl4:\([a-z0-9]*\)).*/\1/p')
     sysroot=${XDG_CACHE_HOME:-$HOME/.cache}/daggercc/sysroot/$arch
     libpath="" env_opt="" # a second -E replaces the runner's value
-    if [[ -n $arch && -e $sysroot/usr/lib/$triple/libcurl.so.4 ]]; then
+    if ((static)); then
+      : # needs no shared library
+    elif [[ -n $arch && -e $sysroot/usr/lib/$triple/libcurl.so.4 ]]; then
       [[ $qemu =~ LD_LIBRARY_PATH=([^ ]*) ]] && libpath=${BASH_REMATCH[1]}:
       env_opt="-E \"LD_LIBRARY_PATH=$libpath$sysroot/usr/lib/$triple:$sysroot/lib/$triple\""
     elif [[ -f $src.requires ]] && grep -qx libcurl "$src.requires"; then
