@@ -11,7 +11,11 @@
  * that way and then acts on the last component, which has no '/' but
  * trailing ones, with the *at(2) call. Before anything is touched the
  * compiled-in policy is asked about the path as a file:/// URL, the same
- * form a file:// stream is decided on (wasi-policy.c). */
+ * form a file:// stream is decided on (wasi-policy.c). That form is
+ * lexical, so while a policy is in force the kernel follows no symbolic
+ * link (ELOOP), as for file:// streams: a link, which the guest can make
+ * itself, would otherwise open a file the policy denies under a name it
+ * allows (found by fuzz/fuzz_wasi_path.c). */
 #define _GNU_SOURCE
 #define _FILE_OFFSET_BITS 64
 #include <errno.h>
@@ -30,22 +34,24 @@ static int open_error(int e) {
   return e == EXDEV ? WASI_EPERM : wasi_errno(e);
 }
 
-/* Opens path beneath dir without asking the policy (the caller did). */
-static int open_beneath(const wasi_file *dir, const char *path, int flags,
-                        bool follow) {
+/* Opens path beneath dir without asking the policy (the caller did);
+ * links are followed only where no policy is in force. */
+static int open_beneath(const dagger_rt *rt, const wasi_file *dir,
+                        const char *path, int flags, bool follow) {
   if (path[0] == '\0')
     return -WASI_ENOENT;
   if (path[0] == '/')
     return -WASI_EPERM;
   int fd = dagger_jail_open_wasi(dir->hostfd, path,
-                                 flags | (follow ? 0 : O_NOFOLLOW));
+                                 flags | (follow ? 0 : O_NOFOLLOW),
+                                 !wasi_policy_active(rt));
   return fd >= 0 ? fd : -open_error(-fd);
 }
 
 int wasi_open_at(dagger_rt *rt, wasi_file *dir, const char *path, int flags,
                  bool follow) {
   int err = path[0] && path[0] != '/' ? wasi_policy(rt, dir, path) : 0;
-  return err ? -err : open_beneath(dir, path, flags, follow);
+  return err ? -err : open_beneath(rt, dir, path, flags, follow);
 }
 
 /* The directory at fd, or NULL with *err (EBADF, ENOTDIR). */
@@ -112,7 +118,8 @@ static int open_entry(dagger_rt *rt, const wasi_path *p, entry *e) {
       plen--; /* "a//b": the parent is "a" (the walk takes no empty name) */
     memcpy(e->buf, p->text, plen);
     e->buf[plen] = '\0';
-    fd = open_beneath(p->dir, e->buf, O_PATH | O_DIRECTORY | O_CLOEXEC, true);
+    fd = open_beneath(rt, p->dir, e->buf, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                      true);
   } else {
     e->leaf = p->text;
     fd = dup(p->dir->hostfd);
@@ -124,7 +131,7 @@ static int open_entry(dagger_rt *rt, const wasi_path *p, entry *e) {
   e->parent = fd;
   if (dots(e->leaf)) {
     /* "." or "..": what it names must still be beneath the directory. */
-    int check = open_beneath(p->dir, p->text, O_PATH | O_CLOEXEC, false);
+    int check = open_beneath(rt, p->dir, p->text, O_PATH | O_CLOEXEC, false);
     if (check < 0) {
       close(fd);
       return -check;

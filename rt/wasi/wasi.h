@@ -239,6 +239,9 @@ int wasi_open_at(dagger_rt *rt, wasi_file *dir, const char *path, int flags,
                  bool follow);
 /* The policy's verdict on path below dir: 0 or WASI_EPERM (it prints). */
 int wasi_policy(dagger_rt *rt, const wasi_file *dir, const char *path);
+/* Whether any rule is compiled in (else every path is allowed, and the
+ * kernel may follow symbolic links that stay below the directory). */
+bool wasi_policy_active(const dagger_rt *rt);
 
 /* ---- wasi-clock.c ------------------------------------------------------- */
 /* The host clock of a WASI clock id, or -1. */
