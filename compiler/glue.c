@@ -83,8 +83,11 @@ static int emit_structs(glue_ctx *c) {
   return 0;
 }
 
-/* A WASI thunk passes its arguments as the runtime's 64-bit words;
- * proc_exit then unwinds the guest (templates/glue-main.c). */
+/* A WASI thunk passes its arguments as the runtime's 64-bit words, straight
+ * to the function in dagger_wasi_table (the glue meets the conditions that
+ * make dagger_wasi_call's checks needless), or through dagger_wasi_call
+ * when there are none; proc_exit then unwinds the guest
+ * (templates/glue-main.c). */
 static void emit_wasi_thunk(glue_ctx *c, const dgc_binding *b, const char *fn,
                             const char *st) {
   const dgc_wasi_fn *w = &dgc_wasi_fns[b->wasi];
@@ -101,8 +104,12 @@ static void emit_wasi_thunk(glue_ctx *c, const dgc_binding *b, const char *fn,
       fprintf(c->out, "%sa%zu", k ? ", " : "", k);
     fprintf(c->out, "};\n");
   }
-  fprintf(c->out, "  %sdagger_wasi_call(i->rt, DAGGER_WASI_%s, %s);\n",
-          result ? "return (u32)" : "", w->name, n ? "a" : "NULL");
+  if (n)
+    fprintf(c->out, "  %sdagger_wasi_table[DAGGER_WASI_%s](i->rt, a);\n",
+            result ? "return (u32)" : "", w->name);
+  else
+    fprintf(c->out, "  %sdagger_wasi_call(i->rt, DAGGER_WASI_%s, NULL);\n",
+            result ? "return (u32)" : "", w->name);
   if (!result)
     fprintf(c->out, "  dagger_glue_exit();\n");
   fprintf(c->out, "}\n\n");

@@ -16,10 +16,8 @@
 
 #include "wasi.h"
 
-typedef int32_t (*wasi_fn)(dagger_rt *rt, const uint64_t *a);
-
 #define WASI_ENTRY_(name, params, results) wasi_##name,
-static const wasi_fn table[DAGGER_WASI_COUNT] = {
+const dagger_wasi_impl dagger_wasi_table[DAGGER_WASI_COUNT] = {
     DAGGER_WASI_IMPORTS(WASI_ENTRY_)};
 #undef WASI_ENTRY_
 
@@ -30,7 +28,7 @@ int32_t dagger_wasi_call(dagger_rt *rt, dagger_wasi_fn fn,
     return WASI_ENOSYS;
   if (!rt->wasi || rt->wasi->exited)
     return WASI_ENOSYS; /* no dagger_wasi_init, or after proc_exit */
-  return table[fn](rt, args ? args : none);
+  return dagger_wasi_table[fn](rt, args ? args : none);
 }
 
 int dagger_wasi_exited(const dagger_rt *rt, int *status) {

@@ -135,6 +135,25 @@ static void test_bad_pointers(void) {
   CU_ASSERT_EQUAL(C(rt, path_open, 3, 0, MEM - 2, 5, 0, 0, 0, 0, 16),
                   WASI_EFAULT);
   CU_ASSERT_EQUAL(C(rt, poll_oneoff, MEM - 47, 0, 1, 16), WASI_EFAULT);
+  /* one iovec (io_one) and two (the general path) on a Dagger stream, to
+   * the last byte of memory; the standard streams' other direction */
+  int32_t nul = dagger_open_url(rt, "null://", 7);
+  CU_ASSERT_FATAL(nul >= 4);
+  wasi_put32(buf + 0, MEM - 1);
+  wasi_put32(buf + 4, 1);
+  wasi_put32(buf + 8, 100);
+  wasi_put32(buf + 12, 5);
+  CU_ASSERT_EQUAL(C(rt, fd_write, nul, 0, 1, 16), 0);
+  CU_ASSERT_EQUAL(get32(16), 1);
+  CU_ASSERT_EQUAL(C(rt, fd_write, nul, 0, 2, 16), 0);
+  CU_ASSERT_EQUAL(get32(16), 6);
+  CU_ASSERT_EQUAL(C(rt, fd_write, nul, MEM - 7, 1, 16), WASI_EFAULT);
+  wasi_put32(buf + MEM - 8, 100);
+  wasi_put32(buf + MEM - 4, 2);
+  CU_ASSERT_EQUAL(C(rt, fd_write, nul, MEM - 8, 1, 16), 0);
+  CU_ASSERT_EQUAL(get32(16), 2);
+  CU_ASSERT_EQUAL(C(rt, fd_write, 0, 0, 1, 16), WASI_EBADF);
+  CU_ASSERT_EQUAL(C(rt, fd_read, 1, 0, 1, 16), WASI_EBADF);
   dagger_rt_free(rt);
 }
 
