@@ -154,55 +154,74 @@ static int done(entry *e, int r) {
   return r == 0 ? 0 : wasi_errno(saved);
 }
 
-int32_t wasi_path_create_directory(dagger_rt *rt, const uint64_t *a) {
+/* An operation on one entry: the *at(2) call on its parent and leaf. */
+typedef int (*entry_op)(int parent, const char *leaf);
+
+static int op_mkdir(int parent, const char *leaf) {
+  return mkdirat(parent, leaf, 0777);
+}
+
+static int op_rmdir(int parent, const char *leaf) {
+  return unlinkat(parent, leaf, AT_REMOVEDIR);
+}
+
+static int op_unlink(int parent, const char *leaf) {
+  return unlinkat(parent, leaf, 0);
+}
+
+/* The entry named by the directory a[0] and the path a[1], a[2]. */
+static int32_t on_entry(dagger_rt *rt, const uint64_t *a, uint64_t need,
+                        entry_op op) {
   wasi_path p;
   entry e;
-  int err = load_entry(rt, a, 0, 1, WASI_R(9), &p, &e);
-  return err ? err : done(&e, mkdirat(e.parent, e.leaf, 0777));
+  int err = load_entry(rt, a, 0, 1, need, &p, &e);
+  return err ? err : done(&e, op(e.parent, e.leaf));
+}
+
+int32_t wasi_path_create_directory(dagger_rt *rt, const uint64_t *a) {
+  return on_entry(rt, a, WASI_R(9), op_mkdir);
 }
 
 int32_t wasi_path_remove_directory(dagger_rt *rt, const uint64_t *a) {
-  wasi_path p;
-  entry e;
-  int err = load_entry(rt, a, 0, 1, WASI_R(25), &p, &e);
-  return err ? err : done(&e, unlinkat(e.parent, e.leaf, AT_REMOVEDIR));
+  return on_entry(rt, a, WASI_R(25), op_rmdir);
 }
 
 int32_t wasi_path_unlink_file(dagger_rt *rt, const uint64_t *a) {
-  wasi_path p;
-  entry e;
-  int err = load_entry(rt, a, 0, 1, WASI_R(26), &p, &e);
-  return err ? err : done(&e, unlinkat(e.parent, e.leaf, 0));
+  return on_entry(rt, a, WASI_R(26), op_unlink);
+}
+
+/* Two entries, for rename and link: the old one by the directory a[0] and
+ * the path at a[i], a[i+1], the new one by a[i+2] and a[i+3], a[i+4]; the
+ * rights needed on each directory. On success both parents are open. */
+static int load_two(dagger_rt *rt, const uint64_t *a, int i, uint64_t need1,
+                    uint64_t need2, entry *e1, entry *e2) {
+  static wasi_path p1, p2;
+  int err = load_entry(rt, a, 0, i, need1, &p1, e1);
+  if (err)
+    return err;
+  if ((err = load_entry(rt, a, i + 2, i + 3, need2, &p2, e2)) != 0)
+    close(e1->parent);
+  return err;
 }
 
 int32_t wasi_path_rename(dagger_rt *rt, const uint64_t *a) {
-  static wasi_path p1, p2;
   entry e1, e2;
-  int err = load_entry(rt, a, 0, 1, WASI_R(16), &p1, &e1);
+  int err = load_two(rt, a, 1, WASI_R(16), WASI_R(17), &e1, &e2);
   if (err)
     return err;
-  if ((err = load_entry(rt, a, 3, 4, WASI_R(17), &p2, &e2)) != 0) {
-    close(e1.parent);
-    return err;
-  }
   int r = renameat(e1.parent, e1.leaf, e2.parent, e2.leaf);
   close(e2.parent);
   return done(&e1, r);
 }
 
 int32_t wasi_path_link(dagger_rt *rt, const uint64_t *a) {
-  static wasi_path p1, p2;
   entry e1, e2;
   /* Following a link to link its target is not offered (as wasmtime). */
   if ((uint32_t)a[1] & WASI_LOOKUP_SYMLINK_FOLLOW)
     return WASI_EINVAL;
-  int err = load_entry(rt, a, 0, 2, WASI_R(11), &p1, &e1);
+  int err = load_two(rt, a, 2, WASI_R(11), WASI_R(12), &e1, &e2);
   if (err)
     return err;
-  if ((err = load_entry(rt, a, 4, 5, WASI_R(12), &p2, &e2)) != 0) {
-    close(e1.parent);
-    return err;
-  }
   int r = linkat(e1.parent, e1.leaf, e2.parent, e2.leaf, 0);
   close(e2.parent);
   return done(&e1, r);

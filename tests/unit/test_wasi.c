@@ -202,6 +202,19 @@ static void test_files(void) {
   CU_ASSERT_EQUAL(open_path(rt, "f.txt", WASI_O_CREAT | WASI_O_EXCL, 0),
                   -WASI_EEXIST);
   CU_ASSERT_EQUAL(open_path(rt, "missing", 0, 0), -WASI_ENOENT);
+  /* link and rename: an entry on each side */
+  put(500, "f.txt");
+  put(600, "g.txt");
+  put(700, "h.txt");
+  CU_ASSERT_EQUAL(C(rt, path_link, 3, 1, 500, 5, 3, 600, 5), WASI_EINVAL);
+  CU_ASSERT_EQUAL(C(rt, path_link, 3, 0, 500, 5, 3, 600, 5), 0);
+  CU_ASSERT_EQUAL(C(rt, path_link, 3, 0, 500, 5, 3, 600, 5), WASI_EEXIST);
+  CU_ASSERT_EQUAL(C(rt, path_rename, 3, 600, 5, 3, 700, 5), 0);
+  CU_ASSERT_EQUAL(C(rt, path_rename, 3, 600, 5, 3, 700, 5), WASI_ENOENT);
+  CU_ASSERT_EQUAL(C(rt, path_rename, 3, 700, 5, 99, 600, 5), WASI_EBADF);
+  CU_ASSERT_EQUAL(C(rt, path_link, 3, 0, 500, 5, 99, 600, 5), WASI_EBADF);
+  CU_ASSERT_EQUAL(C(rt, path_unlink_file, 3, 700, 5), 0);
+  CU_ASSERT_EQUAL(C(rt, path_unlink_file, 3, 700, 5), WASI_ENOENT);
   dagger_rt_free(rt);
 }
 
