@@ -27,29 +27,33 @@ typedef struct io_ctx {
 } io_ctx;
 
 /* move on a host descriptor: out of line, so that a stream's move is
- * just its scheme's call. */
-static __attribute__((noinline)) int64_t move_host(io_ctx *c, uint8_t *buf,
-                                                   size_t len) {
+ * just its scheme's call; by value, so that the caller's io_ctx can stay in
+ * registers. */
+static __attribute__((noinline)) int64_t move_host(int fd, bool at,
+                                                   uint64_t off, bool is_write,
+                                                   uint8_t *buf, size_t len) {
   ssize_t n;
   do {
-    if (c->at)
-      n = c->is_write ? pwrite(c->hostfd, buf, len, (off_t)c->off)
-                      : pread(c->hostfd, buf, len, (off_t)c->off);
+    if (at)
+      n = is_write ? pwrite(fd, buf, len, (off_t)off)
+                   : pread(fd, buf, len, (off_t)off);
     else
-      n = c->is_write ? write(c->hostfd, buf, len) : read(c->hostfd, buf, len);
+      n = is_write ? write(fd, buf, len) : read(fd, buf, len);
   } while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return -wasi_errno(errno);
-  c->off += (uint64_t)n;
-  return n;
+  return n < 0 ? -wasi_errno(errno) : n;
 }
 
 /* Bytes moved (>= 0) or -(WASI errno). */
 static inline int64_t move(io_ctx *c, uint8_t *buf, size_t len) {
-  if (c->hostfd >= 0)
-    return move_host(c, buf, len);
-  int64_t r = c->is_write ? c->s->scheme->write(c->s, buf, len)
-                          : c->s->scheme->read(c->s, buf, len);
+  int64_t r;
+  if (c->hostfd >= 0) {
+    r = move_host(c->hostfd, c->at, c->off, c->is_write, buf, len);
+    if (r > 0)
+      c->off += (uint64_t)r;
+    return r;
+  }
+  r = c->is_write ? c->s->scheme->write(c->s, buf, len)
+                  : c->s->scheme->read(c->s, buf, len);
   return r < 0 ? -wasi_from_dagger((int)r) : r;
 }
 
