@@ -83,7 +83,9 @@ static int emit_structs(glue_ctx *c) {
   return 0;
 }
 
-/* A WASI thunk passes its arguments as the runtime's 64-bit words;
+/* A WASI thunk passes its arguments as the runtime's 64-bit words to
+ * dagger_wasi_call, which every engine goes through: the limits see a
+ * system call there and the statistics count it (docs/limits.md);
  * proc_exit then unwinds the guest (templates/glue-main.c). */
 static void emit_wasi_thunk(glue_ctx *c, const dgc_binding *b, const char *fn,
                             const char *st) {

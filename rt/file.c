@@ -243,12 +243,12 @@ int dagger_jail_open(int jail_fd, const char *rel, int flags,
   return fd >= 0 ? fd : open_error(-fd);
 }
 
-int dagger_jail_open_wasi(int dir_fd, const char *rel, int flags) {
+int dagger_jail_open_wasi(int dir_fd, const char *rel, int flags, bool links) {
   char clean[PATH_MAX];
   size_t o = 0;
   if (resolver != DAGGER_RESOLVE_WALK && !openat2_missing) {
     /* openat2 alone: the raw path must never reach the walk. */
-    int fd = jail_open(dir_fd, rel, flags, DAGGER_RESOLVE_OPENAT2, true);
+    int fd = jail_open(dir_fd, rel, flags, DAGGER_RESOLVE_OPENAT2, links);
     if (fd != -ENOSYS || resolver == DAGGER_RESOLVE_OPENAT2)
       return fd;
     openat2_missing = true;

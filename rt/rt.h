@@ -239,11 +239,13 @@ int dagger_jail_open(int jail_fd, const char *rel, int flags,
                      dagger_resolver how);
 /* The same resolution for WASI's path operations (rt/wasi/): rel is below
  * the directory dir_fd, "." and ".." that stay below it are allowed, and
- * so are symbolic links that stay below it (not a last component when
- * flags has O_NOFOLLOW); absolute links and escapes fail. Where only the
- * walk is available, every link, "." and ".." is refused. Returns a host
- * descriptor or -errno (EXDEV for an escape). */
-int dagger_jail_open_wasi(int dir_fd, const char *rel, int flags);
+ * with links so are symbolic links that stay below it (not a last
+ * component when flags has O_NOFOLLOW); absolute links and escapes fail.
+ * Without links, or where only the walk is available, every link is
+ * refused (ELOOP; a last component with O_PATH | O_NOFOLLOW opens the link
+ * itself), and the walk refuses "..". Returns a host descriptor or -errno
+ * (EXDEV for an escape). */
+int dagger_jail_open_wasi(int dir_fd, const char *rel, int flags, bool links);
 
 /* ---- random.c ---------------------------------------------------------- */
 /* Fills buf from the kernel's getrandom(2), retrying until full: the source

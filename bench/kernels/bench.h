@@ -23,14 +23,21 @@
  *                             zero:// -> /dev/zero), for the system-call
  *                             cases;
  *   bench_opaque              hides a value from the optimiser, so a
- *                             constant problem size is not folded away. */
+ *                             constant problem size is not folded away.
+ *
+ * A third build, WASI (clang --target=wasm32-wasi with wasi-libc, defining
+ * __wasi__), is the native one, libc and all, but for the streams: null://
+ * and zero:// are opened with the Dagger call dagger.open (a module may
+ * import both), and read and written with WASI's fd_read and fd_write,
+ * one iovec each, so that nullwrite measures one fd_write against the
+ * Dagger build's one dagger.write on the same stream. */
 #ifndef BENCH_H
 #define BENCH_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(__wasm32__)
+#if defined(__wasm32__) && !defined(__wasi__)
 
 #include <dagger.h>
 
@@ -76,7 +83,7 @@ static inline void bench_print(const char *name, uint64_t sum) {
     return 0;                                                                  \
   }
 
-#else /* native */
+#else /* native, and WASI with wasi-libc */
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -110,6 +117,34 @@ static inline void bench_release(void *mark) {
   bench_top = (size_t)((unsigned char *)mark - bench_arena);
 }
 
+#if defined(__wasi__)
+
+#include <wasi/api.h>
+
+__attribute__((import_module("dagger"), import_name("open"))) int32_t
+bench_dagger_open(const char *url, uint32_t len);
+
+static inline int bench_open(const char *url) {
+  int fd = bench_dagger_open(url, (uint32_t)strlen(url));
+  if (fd < 0) {
+    fprintf(stderr, "bench: cannot open %s\n", url);
+    abort();
+  }
+  return fd;
+}
+static inline int bench_write(int fd, const void *buf, uint32_t len) {
+  __wasi_ciovec_t iov = {(const uint8_t *)buf, len};
+  __wasi_size_t n;
+  return __wasi_fd_write((__wasi_fd_t)fd, &iov, 1, &n) ? -1 : (int)n;
+}
+static inline int bench_read(int fd, void *buf, uint32_t len) {
+  __wasi_iovec_t iov = {(uint8_t *)buf, len};
+  __wasi_size_t n;
+  return __wasi_fd_read((__wasi_fd_t)fd, &iov, 1, &n) ? -1 : (int)n;
+}
+
+#else
+
 static inline int bench_open(const char *url) {
   const char *path = NULL;
   int flags = O_RDONLY;
@@ -130,6 +165,8 @@ static inline int bench_write(int fd, const void *buf, uint32_t len) {
 static inline int bench_read(int fd, void *buf, uint32_t len) {
   return (int)read(fd, buf, len);
 }
+
+#endif
 
 static inline void bench_print(const char *name, uint64_t sum) {
   printf("%s %016llx\n", name, (unsigned long long)sum);

@@ -16,10 +16,9 @@
 
 #include "wasi.h"
 
-typedef int32_t (*wasi_fn)(dagger_rt *rt, const uint64_t *a);
-
 #define WASI_ENTRY_(name, params, results) wasi_##name,
-static const wasi_fn table[DAGGER_WASI_COUNT] = {
+typedef int32_t (*dagger_wasi_impl)(dagger_rt *rt, const uint64_t *args);
+static const dagger_wasi_impl dagger_wasi_table[DAGGER_WASI_COUNT] = {
     DAGGER_WASI_IMPORTS(WASI_ENTRY_)};
 #undef WASI_ENTRY_
 
@@ -31,7 +30,7 @@ int32_t dagger_wasi_call(dagger_rt *rt, dagger_wasi_fn fn,
   if (!rt->wasi || rt->wasi->exited)
     return WASI_ENOSYS; /* no dagger_wasi_init, or after proc_exit */
   dagger_call_enter(rt);
-  int32_t r = table[fn](rt, args ? args : none);
+  int32_t r = dagger_wasi_table[fn](rt, args ? args : none);
   dagger_stats_wasi(rt, fn, args ? args : none, r);
   dagger_call_leave(rt);
   return r;

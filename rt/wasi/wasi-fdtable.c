@@ -93,12 +93,6 @@ wasi_file *wasi_file_new(int hostfd, const char *dir) {
   return f;
 }
 
-dagger_stream *wasi_stream(dagger_rt *rt, uint32_t fd) {
-  if (fd >= (uint32_t)rt->max_open)
-    return NULL;
-  return rt->fds[fd];
-}
-
 wasi_file *wasi_file_at(dagger_rt *rt, uint32_t fd, int *err) {
   dagger_stream *s = wasi_stream(rt, fd);
   if (!s) {

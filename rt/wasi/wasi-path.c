@@ -11,7 +11,11 @@
  * that way and then acts on the last component, which has no '/' but
  * trailing ones, with the *at(2) call. Before anything is touched the
  * compiled-in policy is asked about the path as a file:/// URL, the same
- * form a file:// stream is decided on (wasi-policy.c). */
+ * form a file:// stream is decided on (wasi-policy.c). That form is
+ * lexical, so while a policy is in force the kernel follows no symbolic
+ * link (ELOOP), as for file:// streams: a link, which the guest can make
+ * itself, would otherwise open a file the policy denies under a name it
+ * allows (found by fuzz/fuzz_wasi_path.c). */
 #define _GNU_SOURCE
 #define _FILE_OFFSET_BITS 64
 #include <errno.h>
@@ -30,22 +34,24 @@ static int open_error(int e) {
   return e == EXDEV ? WASI_EPERM : wasi_errno(e);
 }
 
-/* Opens path beneath dir without asking the policy (the caller did). */
-static int open_beneath(const wasi_file *dir, const char *path, int flags,
-                        bool follow) {
+/* Opens path beneath dir without asking the policy (the caller did);
+ * links are followed only where no policy is in force. */
+static int open_beneath(const dagger_rt *rt, const wasi_file *dir,
+                        const char *path, int flags, bool follow) {
   if (path[0] == '\0')
     return -WASI_ENOENT;
   if (path[0] == '/')
     return -WASI_EPERM;
   int fd = dagger_jail_open_wasi(dir->hostfd, path,
-                                 flags | (follow ? 0 : O_NOFOLLOW));
+                                 flags | (follow ? 0 : O_NOFOLLOW),
+                                 !wasi_policy_active(rt));
   return fd >= 0 ? fd : -open_error(-fd);
 }
 
 int wasi_open_at(dagger_rt *rt, wasi_file *dir, const char *path, int flags,
                  bool follow) {
   int err = path[0] && path[0] != '/' ? wasi_policy(rt, dir, path) : 0;
-  return err ? -err : open_beneath(dir, path, flags, follow);
+  return err ? -err : open_beneath(rt, dir, path, flags, follow);
 }
 
 /* The directory at fd, or NULL with *err (EBADF, ENOTDIR). */
@@ -112,7 +118,8 @@ static int open_entry(dagger_rt *rt, const wasi_path *p, entry *e) {
       plen--; /* "a//b": the parent is "a" (the walk takes no empty name) */
     memcpy(e->buf, p->text, plen);
     e->buf[plen] = '\0';
-    fd = open_beneath(p->dir, e->buf, O_PATH | O_DIRECTORY | O_CLOEXEC, true);
+    fd = open_beneath(rt, p->dir, e->buf, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                      true);
   } else {
     e->leaf = p->text;
     fd = dup(p->dir->hostfd);
@@ -124,7 +131,7 @@ static int open_entry(dagger_rt *rt, const wasi_path *p, entry *e) {
   e->parent = fd;
   if (dots(e->leaf)) {
     /* "." or "..": what it names must still be beneath the directory. */
-    int check = open_beneath(p->dir, p->text, O_PATH | O_CLOEXEC, false);
+    int check = open_beneath(rt, p->dir, p->text, O_PATH | O_CLOEXEC, false);
     if (check < 0) {
       close(fd);
       return -check;
@@ -147,55 +154,74 @@ static int done(entry *e, int r) {
   return r == 0 ? 0 : wasi_errno(saved);
 }
 
-int32_t wasi_path_create_directory(dagger_rt *rt, const uint64_t *a) {
+/* An operation on one entry: the *at(2) call on its parent and leaf. */
+typedef int (*entry_op)(int parent, const char *leaf);
+
+static int op_mkdir(int parent, const char *leaf) {
+  return mkdirat(parent, leaf, 0777);
+}
+
+static int op_rmdir(int parent, const char *leaf) {
+  return unlinkat(parent, leaf, AT_REMOVEDIR);
+}
+
+static int op_unlink(int parent, const char *leaf) {
+  return unlinkat(parent, leaf, 0);
+}
+
+/* The entry named by the directory a[0] and the path a[1], a[2]. */
+static int32_t on_entry(dagger_rt *rt, const uint64_t *a, uint64_t need,
+                        entry_op op) {
   wasi_path p;
   entry e;
-  int err = load_entry(rt, a, 0, 1, WASI_R(9), &p, &e);
-  return err ? err : done(&e, mkdirat(e.parent, e.leaf, 0777));
+  int err = load_entry(rt, a, 0, 1, need, &p, &e);
+  return err ? err : done(&e, op(e.parent, e.leaf));
+}
+
+int32_t wasi_path_create_directory(dagger_rt *rt, const uint64_t *a) {
+  return on_entry(rt, a, WASI_R(9), op_mkdir);
 }
 
 int32_t wasi_path_remove_directory(dagger_rt *rt, const uint64_t *a) {
-  wasi_path p;
-  entry e;
-  int err = load_entry(rt, a, 0, 1, WASI_R(25), &p, &e);
-  return err ? err : done(&e, unlinkat(e.parent, e.leaf, AT_REMOVEDIR));
+  return on_entry(rt, a, WASI_R(25), op_rmdir);
 }
 
 int32_t wasi_path_unlink_file(dagger_rt *rt, const uint64_t *a) {
-  wasi_path p;
-  entry e;
-  int err = load_entry(rt, a, 0, 1, WASI_R(26), &p, &e);
-  return err ? err : done(&e, unlinkat(e.parent, e.leaf, 0));
+  return on_entry(rt, a, WASI_R(26), op_unlink);
+}
+
+/* Two entries, for rename and link: the old one by the directory a[0] and
+ * the path at a[i], a[i+1], the new one by a[i+2] and a[i+3], a[i+4]; the
+ * rights needed on each directory. On success both parents are open. */
+static int load_two(dagger_rt *rt, const uint64_t *a, int i, uint64_t need1,
+                    uint64_t need2, entry *e1, entry *e2) {
+  static wasi_path p1, p2;
+  int err = load_entry(rt, a, 0, i, need1, &p1, e1);
+  if (err)
+    return err;
+  if ((err = load_entry(rt, a, i + 2, i + 3, need2, &p2, e2)) != 0)
+    close(e1->parent);
+  return err;
 }
 
 int32_t wasi_path_rename(dagger_rt *rt, const uint64_t *a) {
-  static wasi_path p1, p2;
   entry e1, e2;
-  int err = load_entry(rt, a, 0, 1, WASI_R(16), &p1, &e1);
+  int err = load_two(rt, a, 1, WASI_R(16), WASI_R(17), &e1, &e2);
   if (err)
     return err;
-  if ((err = load_entry(rt, a, 3, 4, WASI_R(17), &p2, &e2)) != 0) {
-    close(e1.parent);
-    return err;
-  }
   int r = renameat(e1.parent, e1.leaf, e2.parent, e2.leaf);
   close(e2.parent);
   return done(&e1, r);
 }
 
 int32_t wasi_path_link(dagger_rt *rt, const uint64_t *a) {
-  static wasi_path p1, p2;
   entry e1, e2;
   /* Following a link to link its target is not offered (as wasmtime). */
   if ((uint32_t)a[1] & WASI_LOOKUP_SYMLINK_FOLLOW)
     return WASI_EINVAL;
-  int err = load_entry(rt, a, 0, 2, WASI_R(11), &p1, &e1);
+  int err = load_two(rt, a, 2, WASI_R(11), WASI_R(12), &e1, &e2);
   if (err)
     return err;
-  if ((err = load_entry(rt, a, 4, 5, WASI_R(12), &p2, &e2)) != 0) {
-    close(e1.parent);
-    return err;
-  }
   int r = linkat(e1.parent, e1.leaf, e2.parent, e2.leaf, 0);
   close(e2.parent);
   return done(&e1, r);

@@ -68,12 +68,16 @@ static long to_url(const char *path, size_t n, char *url, size_t size) {
   return (long)o;
 }
 
+bool wasi_policy_active(const dagger_rt *rt) {
+  return (rt->allow && rt->allow[0]) || (rt->deny && rt->deny[0]) ||
+         !rt->default_allow;
+}
+
 int wasi_policy(dagger_rt *rt, const wasi_file *dir, const char *path) {
   static char norm[URL_MAX], url[3 * URL_MAX + 16];
   dagger_url u;
   size_t o = 0;
-  if ((!rt->allow || !rt->allow[0]) && (!rt->deny || !rt->deny[0]) &&
-      rt->default_allow)
+  if (!wasi_policy_active(rt))
     return 0;
   if (!dir->dir || add_all(norm, &o, dir->dir) || add_all(norm, &o, path))
     return WASI_EPERM;
