@@ -44,8 +44,13 @@ typedef struct build {
   char *header; /* text of module_h */
   char memory_field[256];
   size_t index; /* --harness: which module of the list this is */
-  char **more;  /* --harness: the C of modules 1.., NULL-terminated */
-  char **units; /* shards: the units' C (shard.c), nunits of them */
+  char **more;  /* extra sources of the final command, NULL-terminated:
+                 * the data's assembler and (--harness) modules 1..'s C */
+  size_t nmore;
+  char *data_s;    /* this module's daggercc-data.s, or NULL (data.c) */
+  char *data_bin;  /* the bytes it includes */
+  char *data_emit; /* --emit-c's copy of it: .incbin of a relative path */
+  char **units;    /* shards: the units' C (shard.c), nunits of them */
   size_t nunits;
 } build;
 
@@ -226,10 +231,53 @@ static int check(build *b) {
  * byte, NUL included (names.wast exports one): only the text before the first
  * NUL is a string to fix (the helpers to fix come first); the rest is written
  * back as is. */
+/* Writes len bytes to path (a temporary file of the build). */
+static int write_bytes(build *b, const char *path, const void *p, size_t len) {
+  FILE *f = fopen(path, "wb");
+  int rc = f && fwrite(p, 1, len, f) == len ? 0 : -1;
+
+  if (f && fclose(f) != 0)
+    rc = -1;
+  return rc == 0 ? 0 : dgc_fail(b->d, "%s: cannot write", path);
+}
+
+/* The data segments of the module's C (*text, head bytes up to its first
+ * NUL) moved to daggercc-data.bin, assembled by daggercc-data.s (data.c),
+ * which joins the extra sources of the final command: the link runs
+ * locally, so the .incbin path is there under distcc too, and `as` copies
+ * the bytes faster than a cache look-up could hash them. *text shrinks. */
+static int extract_data(build *b, char **text, size_t *head) {
+  dgc_data data;
+  char *c, *asm_text = NULL;
+  size_t n;
+  int rc;
+
+  if (dgc_data_extract(*text, *head, b->index, &c, &n, &data, b->d) != 0)
+    return -1;
+  free(*text);
+  *text = c;
+  *head = n;
+  b->data_s = data.nsegs ? module_path(b, DGC_DATA_S) : NULL;
+  b->data_bin = data.nsegs ? module_path(b, DGC_DATA_BIN) : NULL;
+  asm_text = b->data_bin ? dgc_data_asm(&data, b->data_bin) : NULL;
+  if (data.nsegs == 0)
+    rc = 0;
+  else if (!b->data_s || !b->data_bin || !asm_text)
+    rc = dgc_fail(b->d, "out of memory");
+  else if ((rc = write_bytes(b, b->data_bin, data.bytes, data.len)) == 0)
+    rc = write_bytes(b, b->data_s, asm_text, strlen(asm_text));
+  if (rc == 0 && data.nsegs && b->o->emit_c && b->index == 0 &&
+      !(b->data_emit = dgc_data_asm(&data, DGC_DATA_BIN)))
+    rc = dgc_fail(b->d, "out of memory");
+  free(asm_text);
+  dgc_data_free(&data);
+  return rc;
+}
+
 static int fix_module(build *b) {
   uint8_t *text;
   char *tail = NULL;
-  size_t len, head;
+  size_t len, head, tail_len;
   dgc_diag inner;
   FILE *f;
   int rc;
@@ -237,12 +285,18 @@ static int fix_module(build *b) {
   if (dgc_read_input(b->module_c, &text, &len, &inner) != 0)
     return dgc_fail(b->d, "%s: %s", b->module_c, inner.msg);
   head = strlen((char *)text);
-  tail = malloc(len - head + 1);
+  tail_len = len - head;
+  tail = malloc(tail_len + 1);
   if (!tail) {
     free(text);
     return dgc_fail(b->d, "out of memory");
   }
-  memcpy(tail, text + head, len - head);
+  memcpy(tail, text + head, tail_len);
+  if (extract_data(b, (char **)&text, &head) != 0) {
+    free(text);
+    free(tail);
+    return -1;
+  }
   if (dgc_w2c_fix_module((char **)&text, &inner) != 0) {
     free(text);
     free(tail);
@@ -250,7 +304,7 @@ static int fix_module(build *b) {
   }
   f = fopen(b->module_c, "w");
   rc = f && fputs((char *)text, f) >= 0 ? 0 : -1;
-  if (rc == 0 && fwrite(tail, 1, len - head, f) != len - head)
+  if (rc == 0 && fwrite(tail, 1, tail_len, f) != tail_len)
     rc = -1;
   if (f && fclose(f) != 0)
     rc = -1;
@@ -345,16 +399,30 @@ static int shard(build *b) {
   return rc;
 }
 
+/* Adds path (a temporary file's, or NULL: nothing) to the extra sources. */
+static int add_more(build *b, char *path) {
+  char **v;
+
+  if (!path)
+    return 0;
+  v = realloc(b->more, (b->nmore + 2) * sizeof *v);
+  if (!v)
+    return dgc_fail(b->d, "out of memory");
+  b->more = v;
+  b->more[b->nmore++] = path;
+  b->more[b->nmore] = NULL;
+  return 0;
+}
+
 /* --harness: modules 1.. of the list, each through the same stages as
  * module 0 up to wasm2c. */
 static int translate_more(build *b) {
   const dgc_harness *h = b->o->harness;
 
+  if (add_more(b, b->data_s) != 0)
+    return -1;
   if (!h)
     return 0;
-  b->more = calloc(h->nmodules, sizeof *b->more);
-  if (!b->more)
-    return dgc_fail(b->d, "out of memory");
   for (size_t k = 1; k < h->nmodules; k++) {
     dgc_options o = *b->o;
     build s = {.o = &o,
@@ -370,7 +438,8 @@ static int translate_more(build *b) {
     if (rc == 0 &&
         (read_module(&s) != 0 || check(&s) != 0 || translate(&s) != 0))
       rc = -1;
-    b->more[k - 1] = s.module_c;
+    if (rc == 0 && (add_more(b, s.module_c) != 0 || add_more(b, s.data_s)))
+      rc = -1;
     if (s.have_mod)
       dgc_module_free(&s.mod);
     free(s.bytes);
@@ -432,6 +501,13 @@ static int emit_c(build *b) {
     return -1;
   for (int i = 0; i < 3 && rc == 0; i++)
     rc = emit_one(b, dfd, from[i], name[i]);
+  /* The data, assembled in that folder: `cc -c daggercc-data.s`. */
+  if (rc == 0 && b->data_s)
+    rc = emit_one(b, dfd, b->data_bin, DGC_DATA_BIN);
+  if (rc == 0 && b->data_s)
+    rc = dgc_out_dir_write(dfd, b->o->emit_c, DGC_DATA_S,
+                           (const uint8_t *)b->data_emit, strlen(b->data_emit),
+                           b->d);
   /* A big module's other units, under the names they compile as. */
   for (size_t i = 0; i < b->nunits && rc == 0; i++) {
     const char *slash = strrchr(b->units[i], '/');
@@ -742,6 +818,7 @@ int dgc_compile(const dgc_options *o, dgc_diag *d) {
   free(b.bytes);
   free(b.header);
   free(b.more);
+  free(b.data_emit);
   free(b.units); /* the paths belong to the temporary-file registry */
   dgc_tmp_reset();
   return rc;

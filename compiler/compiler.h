@@ -175,6 +175,8 @@ uint8_t dgc_wasi_type(char letter);
 #define DGC_MODULE_C "daggercc-module.c"
 #define DGC_MODULE_H "daggercc-module.h"
 #define DGC_GLUE_C "daggercc-glue.c"
+#define DGC_DATA_S "daggercc-data.s"     /* data.c: the data segments */
+#define DGC_DATA_BIN "daggercc-data.bin" /* their bytes, for .incbin */
 
 /* wasm2c's mangling of a name, without the "Z_" prefix: bytes outside
  * [A-Za-z0-9_] and 'Z' itself become 'Z' + two upper-case hex digits.
@@ -576,6 +578,28 @@ typedef struct dgc_shards {
 int dgc_shard_split(const char *text, size_t len, size_t target,
                     dgc_shards *out, dgc_diag *d);
 void dgc_shards_free(dgc_shards *s);
+
+/* ---- data.c: data segments as binary ---------------------------------- */
+typedef struct dgc_data {
+  uint8_t *bytes; /* every segment's bytes, one after another */
+  size_t len;
+  size_t *sizes; /* each segment's size, nsegs of them */
+  size_t nsegs;
+  size_t index; /* the module's: part of the symbols' names */
+} dgc_data;
+
+/* Takes wasm2c's data segment arrays out of text (len bytes of a module's
+ * C): *c (malloc'd, *c_len bytes) is the text with each array replaced by
+ * the declaration of a hidden symbol (dgc_data_symbol), and data gets their
+ * bytes. 0, or -1 with a message (out of memory). */
+int dgc_data_extract(const char *text, size_t len, size_t index, char **c,
+                     size_t *c_len, dgc_data *data, dgc_diag *d);
+void dgc_data_free(dgc_data *data);
+/* The name of module index's data segment k. */
+void dgc_data_symbol(size_t index, size_t k, char *out, size_t size);
+/* Assembler text defining the symbols by `.incbin` of bin_path (a file
+ * holding data->bytes); malloc'd, NULL when out of memory. */
+char *dgc_data_asm(const dgc_data *data, const char *bin_path);
 
 /* ---- build.c: compile one module into one executable ------------------ */
 typedef struct dgc_options {
