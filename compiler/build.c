@@ -47,12 +47,17 @@ typedef struct build {
   char **more;  /* extra sources of the final command, NULL-terminated:
                  * the data's assembler and (--harness) modules 1..'s C */
   size_t nmore;
-  char *data_s;    /* this module's daggercc-data.s, or NULL (data.c) */
-  char *data_bin;  /* the bytes it includes */
+  char *data_s;   /* this module's daggercc-data.s, or NULL (data.c) */
+  char *data_bin; /* the bytes it includes */
+  bool have_runtime;
+  dgc_objcache pc;            /* the program cache, when on */
+  char prog_key[DGC_OBJ_KEY]; /* this program's key in it */
   char *data_emit; /* --emit-c's copy of it: .incbin of a relative path */
   char **units;    /* shards: the units' C (shard.c), nunits of them */
   size_t nunits;
 } build;
+
+static dgc_cc_plan cc_plan(build *b);
 
 static void stage(build *b, int n, const char *what) {
   if (b->o->progress)
@@ -414,12 +419,48 @@ static int add_more(build *b, char *path) {
   return 0;
 }
 
+/* Module m's data (daggercc-data.s, when it has any) assembled now into
+ * an object that joins the final command as a linker input (-Xlinker): a
+ * file for the link, never a source, so the command keeps one source (a
+ * CFLAGS=-c still makes one object that daggercc names). It runs here, not
+ * under a farm: distcc and icecc run an assembler file locally, so
+ * .incbin's path is there. */
+static int assemble_data(build *b, build *m) {
+  dgc_cc_plan p = cc_plan(b);
+  dgc_argv a = {0};
+  char *obj, *text = NULL;
+  dgc_diag inner;
+  int rc;
+
+  if (!m->data_s)
+    return 0;
+  obj = module_path(m, "daggercc-data.o");
+  if (!obj)
+    return dgc_fail(b->d, "out of memory");
+  p.source = m->data_s;
+  p.output = obj;
+  p.compile_only = true;
+  rc = dgc_plan_cc(&a, &p, b->d);
+  if (rc == 0 && (rc = dgc_run(a.v, b->o->verbose, &text, &inner)) < 0)
+    fail_at(b, &inner);
+  else if (rc > 0)
+    rc = dgc_fail(b->d, "%s: assembling the data failed (exit status %d): %.*s",
+                  b->o->input, rc, (int)strcspn(text ? text : "", "\n"),
+                  text ? text : "");
+  dgc_argv_free(&a);
+  free(text);
+  if (rc == 0 &&
+      (add_more(b, (char *)"-Xlinker") != 0 || add_more(b, obj) != 0))
+    rc = -1;
+  return rc;
+}
+
 /* --harness: modules 1.. of the list, each through the same stages as
  * module 0 up to wasm2c. */
 static int translate_more(build *b) {
   const dgc_harness *h = b->o->harness;
 
-  if (add_more(b, b->data_s) != 0)
+  if (assemble_data(b, b) != 0)
     return -1;
   if (!h)
     return 0;
@@ -438,7 +479,7 @@ static int translate_more(build *b) {
     if (rc == 0 &&
         (read_module(&s) != 0 || check(&s) != 0 || translate(&s) != 0))
       rc = -1;
-    if (rc == 0 && (add_more(b, s.module_c) != 0 || add_more(b, s.data_s)))
+    if (rc == 0 && (add_more(b, s.module_c) != 0 || assemble_data(b, &s)))
       rc = -1;
     if (s.have_mod)
       dgc_module_free(&s.mod);
@@ -450,14 +491,18 @@ static int translate_more(build *b) {
   return 0;
 }
 
+static dgc_glue glue_of(build *b, const char *memory_field) {
+  return (dgc_glue){.mod = &b->mod,
+                    .abi = &b->abi,
+                    .memory_field = memory_field,
+                    .policy = &b->o->policy,
+                    .env = b->o->env,
+                    .source = b->o->input,
+                    .static_link = b->o->static_link};
+}
+
 static int write_glue(build *b) {
-  dgc_glue g = {.mod = &b->mod,
-                .abi = &b->abi,
-                .memory_field = b->memory_field,
-                .policy = &b->o->policy,
-                .env = b->o->env,
-                .source = b->o->input,
-                .static_link = b->o->static_link};
+  dgc_glue g = glue_of(b, b->memory_field);
   dgc_diag inner;
   FILE *f;
   int rc;
@@ -690,13 +735,22 @@ static int compile_units(build *b, units *u) {
   return rc;
 }
 
+static int get_runtime(build *b) {
+  if (b->have_runtime)
+    return 0;
+  if (dgc_runtime_get(b->target, &b->o->paths, b->o->cc, b->o->verbose,
+                      &b->runtime, b->d) != 0)
+    return -1;
+  b->have_runtime = true;
+  return 0;
+}
+
 static int compile(build *b) {
   dgc_cc_plan p;
   dgc_argv a = {0};
   dgc_diag inner;
   units u = {0};
-  int rc = dgc_runtime_get(b->target, &b->o->paths, b->o->cc, b->o->verbose,
-                           &b->runtime, b->d);
+  int rc = get_runtime(b);
 
   p = cc_plan(b);
   if (rc == 0 && b->nunits > 0) {
@@ -716,6 +770,104 @@ static int compile(build *b) {
   if (rc == 0 && dgc_check_executable(b->out_tmp, b->target, &inner) != 0)
     rc = dgc_fail(b->d, "%s: %s", b->o->output, inner.msg);
   return rc;
+}
+
+/* ---- the program cache (objcache.c) ------------------------------------ */
+
+/* The glue as it will be, but for the memory field (from wasm2c's header,
+ * not run yet); malloc'd, or NULL. */
+static char *glue_text(build *b) {
+  dgc_glue g = glue_of(b, "DAGGERCC_MEMORY_FIELD");
+  char *text = NULL;
+  size_t len;
+  dgc_diag ignored;
+  FILE *f = open_memstream(&text, &len);
+
+  if (!f)
+    return NULL;
+  int rc = dgc_emit_glue(f, &g, &ignored);
+  if (fclose(f) != 0 || rc != 0) {
+    free(text);
+    return NULL;
+  }
+  return text;
+}
+
+static int program_key(build *b) {
+  dgc_cc_plan p = cc_plan(b);
+  dgc_argv link = {0};
+  dgc_progkey k = {.module = b->bytes,
+                   .module_len = b->len,
+                   .glue = glue_text(b),
+                   .shard_size =
+                       b->o->shard_size ? b->o->shard_size : DEFAULT_SHARD_SIZE,
+                   .libdir = b->runtime.libdir};
+  dgc_diag inner;
+  int rc;
+
+  p.source = "<glue>";
+  p.output = "<program>";
+  rc = k.glue ? dgc_plan_cc(&link, &p, &inner) : dgc_fail(&inner, "no memory");
+  k.link = link.v;
+  if (rc == 0)
+    rc = dgc_progcache_key(&b->pc, &k, b->prog_key, &inner);
+  dgc_argv_free(&link);
+  free((char *)k.glue);
+  if (rc != 0 && b->o->verbose)
+    dgc_print_error(stderr, "daggercc", "note: no program cache: %s",
+                    inner.msg);
+  return rc;
+}
+
+/* 1 when the program came from the cache (into OUT's temporary file), 0
+ * when it is to be compiled. A program of the whole pipeline only: not
+ * under --emit-c (the C is wanted) or --harness. */
+static int cached_program(build *b) {
+  dgc_argv first = {0};
+  dgc_cc_plan p;
+  char *path;
+  uint8_t *buf;
+  size_t len;
+  int rc;
+
+  if (b->o->harness || b->o->emit_c || b->o->no_cache)
+    return 0;
+  if (get_runtime(b) != 0)
+    return -1;
+  p = cc_plan(b);
+  p.source = "<glue>";
+  p.output = "<program>";
+  p.compile_only = true;
+  if (dgc_plan_cc(&first, &p, b->d) != 0)
+    return -1;
+  open_cache(b, &b->pc, first.v);
+  dgc_argv_free(&first);
+  if (!b->pc.on || program_key(b) != 0) {
+    dgc_objcache_close(&b->pc);
+    return 0;
+  }
+  if (!(path = dgc_objcache_find_file(&b->pc, b->prog_key, "program")))
+    return 0;
+  rc = dgc_read_input(path, &buf, &len, b->d);
+  if (rc == 0)
+    rc = write_bytes(b, b->out_tmp, buf, len);
+  if (rc == 0 && b->o->verbose)
+    dgc_print_error(stderr, "daggercc", "note: the program is in the cache: %s",
+                    path);
+  free(buf);
+  free(path);
+  return rc == 0 ? 1 : -1;
+}
+
+static void keep_program(build *b) {
+  dgc_diag inner;
+
+  if (b->pc.on &&
+      dgc_objcache_put_file(&b->pc, b->prog_key, "program", b->out_tmp,
+                            &inner) != 0 &&
+      b->o->verbose)
+    dgc_print_error(stderr, "daggercc", "note: program not cached: %s",
+                    inner.msg);
 }
 
 /* The linked program replaces OUT in one rename, with the mode a new
@@ -793,7 +945,12 @@ static int run_stages(build *b) {
   b->wasm = b->o->input;
   if (ends_with(b->o->input, ".wat") && convert_text(b) != 0)
     return -1;
-  if (read_module(b) != 0 || check(b) != 0)
+  if (read_module(b) != 0)
+    return -1;
+  int cached = cached_program(b);
+  if (cached != 0)
+    return cached < 0 ? -1 : install(b);
+  if (check(b) != 0)
     return -1;
   stage(b, 2, "wasm2c");
   if (translate(b) != 0 || shard(b) != 0 || translate_more(b) != 0)
@@ -804,12 +961,52 @@ static int run_stages(build *b) {
   stage(b, 4, "cc");
   if (compile(b) != 0)
     return -1;
+  keep_program(b);
   return install(b);
+}
+
+/* The cache's use lock, held for the whole build (cache.c); -1 when there
+ * is no cache (the build goes on: the runtime says why under -v). */
+static int use_cache(const dgc_options *o, dgc_cache *c) {
+  dgc_diag ignored;
+  int fd;
+
+  if (!o->paths.cachedir ||
+      dgc_cache_open(c, o->paths.cachedir, 0, &ignored) != 0)
+    return -1;
+  if ((fd = dgc_cache_use(c, &ignored)) < 0)
+    dgc_cache_close(c);
+  return fd;
+}
+
+/* After the build: the cache pruned to its cap, when no other build is
+ * using it. */
+static void prune_cache(const dgc_options *o, dgc_cache *c) {
+  unsigned long long max =
+      o->cache_max ? o->cache_max : (unsigned long long)DGC_CACHE_MAX_MIB << 20;
+  size_t removed;
+  dgc_diag inner;
+
+  if (dgc_cache_prune(c, max, &removed, &inner) != 0 && o->verbose)
+    dgc_print_error(stderr, "daggercc", "note: cache not pruned: %s",
+                    inner.msg);
+  else if (removed && o->verbose)
+    dgc_print_error(stderr, "daggercc",
+                    "note: %zu cache entries pruned (cap %llu bytes)", removed,
+                    max);
 }
 
 int dgc_compile(const dgc_options *o, dgc_diag *d) {
   build b = {.o = o, .d = d};
-  int rc = run_stages(&b);
+  dgc_cache c;
+  int use = use_cache(o, &c), rc = run_stages(&b);
+
+  dgc_objcache_close(&b.pc);
+  if (use >= 0) {
+    dgc_cache_unlock(use);
+    prune_cache(o, &c);
+    dgc_cache_close(&c);
+  }
 
   if (b.have_abi)
     dgc_abi_free(&b.abi);
