@@ -443,10 +443,13 @@ static int assemble_data(build *b, build *m) {
   rc = dgc_plan_cc(&a, &p, b->d);
   if (rc == 0 && (rc = dgc_run(a.v, b->o->verbose, &text, &inner)) < 0)
     fail_at(b, &inner);
-  else if (rc > 0)
-    rc = dgc_fail(b->d, "%s: assembling the data failed (exit status %d): %.*s",
-                  b->o->input, rc, (int)strcspn(text ? text : "", "\n"),
-                  text ? text : "");
+  else if (rc > 0) {
+    /* Its words, as any compile's; on success they are dropped (a
+     * CFLAGS=-S makes gcc warn that the file was not assembled). */
+    fputs(text ? text : "", stderr);
+    rc = dgc_fail(b->d, "%s: the C compiler failed (exit status %d)",
+                  b->o->input, rc);
+  }
   dgc_argv_free(&a);
   free(text);
   if (rc == 0 &&
