@@ -121,8 +121,10 @@ static bool segment_decl(span l) {
 static bool prototype(span l) {
   return w2c_function(l) && ends(l, ");");
 }
+/* A definition's first line: wasm2c wraps a head of more than eight
+ * parameters after "u32 w2c_p7, ", the rest on the next line. */
 static bool definition(span l) {
-  return w2c_function(l) && ends(l, ") {");
+  return w2c_function(l) && (ends(l, ") {") || ends(l, ", "));
 }
 
 /* The file's four parts, or false when the layout is not the one above. */
