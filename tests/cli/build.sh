@@ -5,14 +5,7 @@
 # function, exit status).
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
-# A cache of the script's own, emptied of programs before each compile:
-# the checks read the commands -v prints, which a program found in the
-# cache never runs (cache-cap.sh checks that level).
-export DAGGER_CACHE_DIR=$WORK/cache
-dcc() {
-  rm -rf "$DAGGER_CACHE_DIR"/progr-*
-  run "$DAGGERCC" "$@"
-}
+programs_uncached
 
 # -O levels, each shown in the cc command that -v prints.
 for level in 0 1 2 3; do

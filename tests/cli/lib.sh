@@ -34,6 +34,19 @@ run() {
 }
 dcc() { run "$DAGGERCC" "$@"; }
 
+# programs_uncached: for a script that reads the commands -v prints or the
+# stages a terminal shows, which a program found in the cache never runs: a
+# cache of the script's own, emptied of whole programs (objcache.c) before
+# each dcc (and by forget_programs); cache-cap.sh checks that level.
+programs_uncached() {
+  export DAGGER_CACHE_DIR=$WORK/cache
+  dcc() {
+    forget_programs
+    run "$DAGGERCC" "$@"
+  }
+}
+forget_programs() { rm -rf "${DAGGER_CACHE_DIR:?}"/progr-*; }
+
 expect_status() { # WANT WHAT
   if [[ $status == "$1" ]]; then pass; else
     fail "$2: exit status $status, expected $1; stderr: $err"
