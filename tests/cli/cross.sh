@@ -8,6 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
 export XDG_CACHE_HOME=$WORK/cache
+programs_uncached "$XDG_CACHE_HOME/daggercc"
 A64=aarch64-linux-gnu ARM=arm-linux-gnueabihf S390X=s390x-linux-gnu
 cross=1
 for tool in $A64-gcc $ARM-gcc $S390X-gcc qemu-aarch64 qemu-s390x; do
