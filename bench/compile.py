@@ -11,7 +11,8 @@ module sharded (compiler/shard.c, -j one per CPU) on a cold cache, and
 again on the warm cache. Every figure is
 the child's wall time, CPU time (user + sys) and peak RSS, from wait4().
 
-Not a test: it prints a table and writes bench/results/compile.csv.
+Not a test: it prints a table and writes bench/results/compile.csv and,
+with gnuplot, compile.png (CPU time against module size).
 """
 import argparse
 import csv
@@ -24,11 +25,14 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+TIMEOUT = None  # seconds any one command may take (--timeout)
 ROOT = os.path.dirname(HERE)
 
 
 def timed(argv, cwd=None, timeout=None, env=None):
-    """Runs argv, returning wall, cpu, peak RSS (MiB) and status."""
+    """Runs argv, returning wall, cpu, peak RSS (MiB) and status; killed
+    after timeout seconds (default --timeout)."""
+    timeout = timeout or TIMEOUT
     start = time.monotonic()
     pid = os.fork()
     if pid == 0:
@@ -141,7 +145,8 @@ def daggercc_commands(daggercc, wasm, emit, out, extra):
     lists."""
     r = subprocess.run([daggercc, "-v", "--no-cache", *extra, "--emit-c",
                         emit, wasm, "-o", out], capture_output=True,
-                       text=True, env={**os.environ, **ONE_UNIT})
+                       text=True, env={**os.environ, **ONE_UNIT},
+                       timeout=TIMEOUT)
     if r.returncode != 0:
         sys.exit(f"compile: daggercc failed on {wasm}:\n{r.stderr}")
     return [shlex.split(line) for line in r.stderr.splitlines()
@@ -155,7 +160,7 @@ def split_cc(argv, emit, obj, exe):
     args = argv[1:]
     while i <= len(args):
         a = args[i - 1]
-        if a in ("-L",):
+        if a in ("-L", "-Xlinker"):
             link += [a, args[i]]
             i += 2
             continue
@@ -171,7 +176,8 @@ def split_cc(argv, emit, obj, exe):
             [argv[0], "-o", exe, obj] + link + link_flags)
 
 
-def stages(daggercc, name, wasm, work, wat=None, opt="-O2", shard_size=0):
+def stages(daggercc, name, wasm, work, wat=None, opt="-O2", shard_size=0,
+           o1=False):
     """Rows of (module, stage, wall, cpu, rss) for one module."""
     rows = []
     emit = os.path.join(work, "emit")
@@ -198,7 +204,19 @@ def stages(daggercc, name, wasm, work, wat=None, opt="-O2", shard_size=0):
             tools += r[0]
         elif tool.endswith("wat2wasm"):
             continue
+        elif any(x.endswith("daggercc-data.s") for x in argv):
+            # The data's assembler file (compiler/data.c), as --emit-c
+            # keeps it: its .incbin path is relative to its folder.
+            a = [os.path.join(emit, "daggercc-data.s")
+                 if x.endswith("daggercc-data.s") else
+                 os.path.join(work, "data.o")
+                 if x.endswith("daggercc-data.o") else x for x in argv]
+            r = timed(a, cwd=emit)
+            rows.append((name, "as (data, .incbin)", *r))
+            tools += r[0]
         else:
+            argv = [os.path.join(work, "data.o")
+                    if x.endswith("daggercc-data.o") else x for x in argv]
             comp, link = split_cc(argv, emit, os.path.join(work, "glue.o"),
                                   os.path.join(work, "p2"))
             r = timed(comp)
@@ -208,8 +226,13 @@ def stages(daggercc, name, wasm, work, wat=None, opt="-O2", shard_size=0):
             rows.append((name, "link", *r))
             tools += r[0]
     prog = os.path.join(work, "p")
-    r = timed([daggercc, "--no-cache", opt, wasm, "-o", prog], env=ONE_UNIT)
+    r = timed([daggercc, "--no-cache", opt, wasm, "-o", prog], env=ONE_UNIT,
+              timeout=TIMEOUT)
     rows.append((name, "daggercc, one unit", *r))
+    if o1:
+        r = timed([daggercc, "--no-cache", "-O1", wasm, "-o", prog],
+                  env=ONE_UNIT, timeout=TIMEOUT)
+        rows.append((name, "daggercc -O1, one unit", *r))
     rows.append((name, "daggercc's own work", max(r[0] - tools, 0.0), None,
                  None, 0))
     cache = os.path.join(work, "cache")
@@ -217,10 +240,18 @@ def stages(daggercc, name, wasm, work, wat=None, opt="-O2", shard_size=0):
     env = {"DAGGER_CACHE_DIR": cache}
     if shard_size:
         env["DAGGER_SHARD_SIZE"] = str(shard_size)
-    r = timed([daggercc, opt, wasm, "-o", prog], env=env)
+    r = timed([daggercc, opt, wasm, "-o", prog], env=env, timeout=TIMEOUT)
     rows.append((name, "daggercc, sharded", *r))
-    r = timed([daggercc, opt, wasm, "-o", prog], env=env)
-    rows.append((name, "daggercc, sharded, cached", *r))
+    # The same again: the program level of the cache (objcache.c).
+    r = timed([daggercc, opt, wasm, "-o", prog], env=env, timeout=TIMEOUT)
+    rows.append((name, "daggercc, cached", *r))
+    # The units' level alone: the program entry removed, so wasm2c and the
+    # link run and every unit comes from the cache.
+    for entry in os.listdir(cache):
+        if entry.startswith("progr-"):
+            shutil.rmtree(os.path.join(cache, entry))
+    r = timed([daggercc, opt, wasm, "-o", prog], env=env, timeout=TIMEOUT)
+    rows.append((name, "daggercc, units cached", *r))
     return rows
 
 
@@ -236,8 +267,17 @@ def main():
     ap.add_argument("--shard-size", type=int, default=0,
                     help="DAGGER_SHARD_SIZE for the sharded runs "
                     "(default: daggercc's)")
+    ap.add_argument("--real", action="append", default=[],
+                    help="a real module (.wasm) to measure too; repeatable")
+    ap.add_argument("--o1", action="store_true",
+                    help="also time -O1 as one unit (the reference for "
+                    "-O2 sharded)")
+    ap.add_argument("--timeout", type=int, default=1800,
+                    help="seconds any one command may take")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     a = ap.parse_args()
+    global TIMEOUT
+    TIMEOUT = a.timeout
 
     work = os.path.join(a.out, "compile-work")
     os.makedirs(work, exist_ok=True)
@@ -254,23 +294,74 @@ def main():
         with open(wasm, "wb") as f:
             f.write(wasm_data(a.data_mib))
         modules.append((f"{a.data_mib} MiB data", wasm, None))
+    for path in a.real:
+        modules.append((os.path.basename(path), os.path.abspath(path), None))
+    sizes = {}
     for name, wasm, wat in modules:
         sys.stderr.write(f"compile: {name}\n")
         rows += stages(a.daggercc, name, wasm, work, wat, a.opt,
-                       a.shard_size)
+                       a.shard_size, a.o1)
+        sizes[name] = os.path.getsize(wasm)
+        write_results(a.out, rows, sizes)
 
-    with open(os.path.join(a.out, "compile.csv"), "w", newline="") as f:
+    print_table(rows)
+    chart(a.out, rows, sizes)
+
+
+def write_results(out, rows, sizes):
+    """compile.csv, rewritten after each module (a long run keeps what it
+    has measured)."""
+    with open(os.path.join(out, "compile.csv"), "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["module", "stage", "wall_s", "cpu_s", "peak_rss_mib",
-                    "status"])
-        w.writerows(rows)
-    print(f"{'module':<18} {'stage':<22} {'wall s':>8} {'cpu s':>8} "
+        w.writerow(["module", "wasm_bytes", "stage", "wall_s", "cpu_s",
+                    "peak_rss_mib", "status"])
+        for name, stage, wall, cpu, rss, status in rows:
+            w.writerow([name, sizes.get(name, ""), stage, wall, cpu, rss,
+                        status])
+
+
+def print_table(rows):
+    print(f"{'module':<18} {'stage':<24} {'wall s':>8} {'cpu s':>8} "
           f"{'peak RSS MiB':>13}")
     for name, stage, wall, cpu, rss, status in rows:
         cpu_s = f"{cpu:8.2f}" if cpu is not None else f"{'':8}"
         rss_s = f"{rss:13.0f}" if rss is not None else f"{'':13}"
         flag = "" if status in (0, None) else f"  (status {status})"
-        print(f"{name:<18} {stage:<22} {wall:8.2f} {cpu_s} {rss_s}{flag}")
+        print(f"{name:<18} {stage:<24} {wall:8.2f} {cpu_s} {rss_s}{flag}")
+
+
+CHART_STAGES = ["daggercc, one unit", "daggercc, sharded", "daggercc, cached",
+                "wasm2c"]
+
+
+def chart(out, rows, sizes):
+    """compile.png: CPU time of each way of compiling against the module's
+    size (log-log), with gnuplot when it is installed."""
+    if not shutil.which("gnuplot"):
+        sys.stderr.write("compile: gnuplot not installed: no chart\n")
+        return
+    dat = os.path.join(out, "compile-chart.dat")
+    blocks = []
+    with open(dat, "w") as f:
+        for stage in CHART_STAGES:
+            pts = sorted((sizes[n], cpu) for n, st, _, cpu, _, code in rows
+                         if st == stage and cpu and code == 0 and n in sizes)
+            if not pts:
+                continue
+            blocks.append(stage)
+            f.write(f"# {stage}\n")
+            for size, cpu in pts:
+                f.write(f"{size / 1e6:.4f} {cpu:.3f}\n")
+            f.write("\n\n")
+    plots = ", ".join(f"'{dat}' index {i} with linespoints title '{st}'"
+                      for i, st in enumerate(blocks))
+    script = (f"set terminal png size 900,600\n"
+              f"set output '{os.path.join(out, 'compile.png')}'\n"
+              "set logscale xy\nset grid\nset key left top\n"
+              "set xlabel 'module size (MB of wasm)'\n"
+              "set ylabel 'CPU time (s, compiler processes included)'\n"
+              f"plot {plots}\n")
+    subprocess.run(["gnuplot"], input=script, text=True, check=False)
 
 
 if __name__ == "__main__":

@@ -44,10 +44,20 @@ typedef struct build {
   char *header; /* text of module_h */
   char memory_field[256];
   size_t index; /* --harness: which module of the list this is */
-  char **more;  /* --harness: the C of modules 1.., NULL-terminated */
-  char **units; /* shards: the units' C (shard.c), nunits of them */
+  char **more;  /* extra sources of the final command, NULL-terminated:
+                 * the data's assembler and (--harness) modules 1..'s C */
+  size_t nmore;
+  char *data_s;   /* this module's daggercc-data.s, or NULL (data.c) */
+  char *data_bin; /* the bytes it includes */
+  bool have_runtime;
+  dgc_objcache pc;            /* the program cache, when on */
+  char prog_key[DGC_OBJ_KEY]; /* this program's key in it */
+  char *data_emit; /* --emit-c's copy of it: .incbin of a relative path */
+  char **units;    /* shards: the units' C (shard.c), nunits of them */
   size_t nunits;
 } build;
+
+static dgc_cc_plan cc_plan(build *b);
 
 static void stage(build *b, int n, const char *what) {
   if (b->o->progress)
@@ -226,10 +236,53 @@ static int check(build *b) {
  * byte, NUL included (names.wast exports one): only the text before the first
  * NUL is a string to fix (the helpers to fix come first); the rest is written
  * back as is. */
+/* Writes len bytes to path (a temporary file of the build). */
+static int write_bytes(build *b, const char *path, const void *p, size_t len) {
+  FILE *f = fopen(path, "wb");
+  int rc = f && fwrite(p, 1, len, f) == len ? 0 : -1;
+
+  if (f && fclose(f) != 0)
+    rc = -1;
+  return rc == 0 ? 0 : dgc_fail(b->d, "%s: cannot write", path);
+}
+
+/* The data segments of the module's C (*text, head bytes up to its first
+ * NUL) moved to daggercc-data.bin, assembled by daggercc-data.s (data.c),
+ * which joins the extra sources of the final command: the link runs
+ * locally, so the .incbin path is there under distcc too, and `as` copies
+ * the bytes faster than a cache look-up could hash them. *text shrinks. */
+static int extract_data(build *b, char **text, size_t *head) {
+  dgc_data data;
+  char *c, *asm_text = NULL;
+  size_t n;
+  int rc;
+
+  if (dgc_data_extract(*text, *head, b->index, &c, &n, &data, b->d) != 0)
+    return -1;
+  free(*text);
+  *text = c;
+  *head = n;
+  b->data_s = data.nsegs ? module_path(b, DGC_DATA_S) : NULL;
+  b->data_bin = data.nsegs ? module_path(b, DGC_DATA_BIN) : NULL;
+  asm_text = b->data_bin ? dgc_data_asm(&data, b->data_bin) : NULL;
+  if (data.nsegs == 0)
+    rc = 0;
+  else if (!b->data_s || !b->data_bin || !asm_text)
+    rc = dgc_fail(b->d, "out of memory");
+  else if ((rc = write_bytes(b, b->data_bin, data.bytes, data.len)) == 0)
+    rc = write_bytes(b, b->data_s, asm_text, strlen(asm_text));
+  if (rc == 0 && data.nsegs && b->o->emit_c && b->index == 0 &&
+      !(b->data_emit = dgc_data_asm(&data, DGC_DATA_BIN)))
+    rc = dgc_fail(b->d, "out of memory");
+  free(asm_text);
+  dgc_data_free(&data);
+  return rc;
+}
+
 static int fix_module(build *b) {
   uint8_t *text;
   char *tail = NULL;
-  size_t len, head;
+  size_t len, head, tail_len;
   dgc_diag inner;
   FILE *f;
   int rc;
@@ -237,12 +290,18 @@ static int fix_module(build *b) {
   if (dgc_read_input(b->module_c, &text, &len, &inner) != 0)
     return dgc_fail(b->d, "%s: %s", b->module_c, inner.msg);
   head = strlen((char *)text);
-  tail = malloc(len - head + 1);
+  tail_len = len - head;
+  tail = malloc(tail_len + 1);
   if (!tail) {
     free(text);
     return dgc_fail(b->d, "out of memory");
   }
-  memcpy(tail, text + head, len - head);
+  memcpy(tail, text + head, tail_len);
+  if (extract_data(b, (char **)&text, &head) != 0) {
+    free(text);
+    free(tail);
+    return -1;
+  }
   if (dgc_w2c_fix_module((char **)&text, &inner) != 0) {
     free(text);
     free(tail);
@@ -250,7 +309,7 @@ static int fix_module(build *b) {
   }
   f = fopen(b->module_c, "w");
   rc = f && fputs((char *)text, f) >= 0 ? 0 : -1;
-  if (rc == 0 && fwrite(tail, 1, len - head, f) != len - head)
+  if (rc == 0 && fwrite(tail, 1, tail_len, f) != tail_len)
     rc = -1;
   if (f && fclose(f) != 0)
     rc = -1;
@@ -345,16 +404,69 @@ static int shard(build *b) {
   return rc;
 }
 
+/* Adds path (a temporary file's, or NULL: nothing) to the extra sources. */
+static int add_more(build *b, char *path) {
+  char **v;
+
+  if (!path)
+    return 0;
+  v = realloc(b->more, (b->nmore + 2) * sizeof *v);
+  if (!v)
+    return dgc_fail(b->d, "out of memory");
+  b->more = v;
+  b->more[b->nmore++] = path;
+  b->more[b->nmore] = NULL;
+  return 0;
+}
+
+/* Module m's data (daggercc-data.s, when it has any) assembled now into
+ * an object that joins the final command as a linker input (-Xlinker): a
+ * file for the link, never a source, so the command keeps one source (a
+ * CFLAGS=-c still makes one object that daggercc names). It runs here, not
+ * under a farm: distcc and icecc run an assembler file locally, so
+ * .incbin's path is there. */
+static int assemble_data(build *b, build *m) {
+  dgc_cc_plan p = cc_plan(b);
+  dgc_argv a = {0};
+  char *obj, *text = NULL;
+  dgc_diag inner;
+  int rc;
+
+  if (!m->data_s)
+    return 0;
+  obj = module_path(m, "daggercc-data.o");
+  if (!obj)
+    return dgc_fail(b->d, "out of memory");
+  p.source = m->data_s;
+  p.output = obj;
+  p.compile_only = true;
+  rc = dgc_plan_cc(&a, &p, b->d);
+  if (rc == 0 && (rc = dgc_run(a.v, b->o->verbose, &text, &inner)) < 0)
+    fail_at(b, &inner);
+  else if (rc > 0) {
+    /* Its words, as any compile's; on success they are dropped (a
+     * CFLAGS=-S makes gcc warn that the file was not assembled). */
+    fputs(text ? text : "", stderr);
+    rc = dgc_fail(b->d, "%s: the C compiler failed (exit status %d)",
+                  b->o->input, rc);
+  }
+  dgc_argv_free(&a);
+  free(text);
+  if (rc == 0 &&
+      (add_more(b, (char *)"-Xlinker") != 0 || add_more(b, obj) != 0))
+    rc = -1;
+  return rc;
+}
+
 /* --harness: modules 1.. of the list, each through the same stages as
  * module 0 up to wasm2c. */
 static int translate_more(build *b) {
   const dgc_harness *h = b->o->harness;
 
+  if (assemble_data(b, b) != 0)
+    return -1;
   if (!h)
     return 0;
-  b->more = calloc(h->nmodules, sizeof *b->more);
-  if (!b->more)
-    return dgc_fail(b->d, "out of memory");
   for (size_t k = 1; k < h->nmodules; k++) {
     dgc_options o = *b->o;
     build s = {.o = &o,
@@ -370,7 +482,8 @@ static int translate_more(build *b) {
     if (rc == 0 &&
         (read_module(&s) != 0 || check(&s) != 0 || translate(&s) != 0))
       rc = -1;
-    b->more[k - 1] = s.module_c;
+    if (rc == 0 && (add_more(b, s.module_c) != 0 || assemble_data(b, &s)))
+      rc = -1;
     if (s.have_mod)
       dgc_module_free(&s.mod);
     free(s.bytes);
@@ -381,15 +494,19 @@ static int translate_more(build *b) {
   return 0;
 }
 
+static dgc_glue glue_of(build *b, const char *memory_field) {
+  return (dgc_glue){.mod = &b->mod,
+                    .abi = &b->abi,
+                    .memory_field = memory_field,
+                    .policy = &b->o->policy,
+                    .env = b->o->env,
+                    .limits = &b->o->limits,
+                    .source = b->o->input,
+                    .static_link = b->o->static_link};
+}
+
 static int write_glue(build *b) {
-  dgc_glue g = {.mod = &b->mod,
-                .abi = &b->abi,
-                .memory_field = b->memory_field,
-                .policy = &b->o->policy,
-                .env = b->o->env,
-                .limits = &b->o->limits,
-                .source = b->o->input,
-                .static_link = b->o->static_link};
+  dgc_glue g = glue_of(b, b->memory_field);
   dgc_diag inner;
   FILE *f;
   int rc;
@@ -433,6 +550,13 @@ static int emit_c(build *b) {
     return -1;
   for (int i = 0; i < 3 && rc == 0; i++)
     rc = emit_one(b, dfd, from[i], name[i]);
+  /* The data, assembled in that folder: `cc -c daggercc-data.s`. */
+  if (rc == 0 && b->data_s)
+    rc = emit_one(b, dfd, b->data_bin, DGC_DATA_BIN);
+  if (rc == 0 && b->data_s)
+    rc = dgc_out_dir_write(dfd, b->o->emit_c, DGC_DATA_S,
+                           (const uint8_t *)b->data_emit, strlen(b->data_emit),
+                           b->d);
   /* A big module's other units, under the names they compile as. */
   for (size_t i = 0; i < b->nunits && rc == 0; i++) {
     const char *slash = strrchr(b->units[i], '/');
@@ -627,14 +751,23 @@ static const char *static_https(build *b, char *dir, size_t size) {
   return NULL;
 }
 
+static int get_runtime(build *b) {
+  if (b->have_runtime)
+    return 0;
+  if (dgc_runtime_get(b->target, &b->o->paths, b->o->cc, b->o->verbose,
+                      &b->runtime, b->d) != 0)
+    return -1;
+  b->have_runtime = true;
+  return 0;
+}
+
 static int compile(build *b) {
   dgc_cc_plan p;
   dgc_argv a = {0};
   dgc_diag inner;
   units u = {0};
   char https[4096];
-  int rc = dgc_runtime_get(b->target, &b->o->paths, b->o->cc, b->o->verbose,
-                           &b->runtime, b->d);
+  int rc = get_runtime(b);
 
   p = cc_plan(b);
   if (rc == 0 && b->o->static_link)
@@ -656,6 +789,111 @@ static int compile(build *b) {
   if (rc == 0 && dgc_check_executable(b->out_tmp, b->target, &inner) != 0)
     rc = dgc_fail(b->d, "%s: %s", b->o->output, inner.msg);
   return rc;
+}
+
+/* ---- the program cache (objcache.c) ------------------------------------ */
+
+/* The glue as it will be, but for the memory field (from wasm2c's header,
+ * not run yet); malloc'd, or NULL. */
+static char *glue_text(build *b) {
+  dgc_glue g = glue_of(b, "DAGGERCC_MEMORY_FIELD");
+  char *text = NULL;
+  size_t len;
+  dgc_diag ignored;
+  FILE *f = open_memstream(&text, &len);
+
+  if (!f)
+    return NULL;
+  int rc = dgc_emit_glue(f, &g, &ignored);
+  if (fclose(f) != 0 || rc != 0) {
+    free(text);
+    return NULL;
+  }
+  return text;
+}
+
+static int program_key(build *b) {
+  dgc_cc_plan p = cc_plan(b);
+  dgc_argv link = {0};
+  char https[4096];
+  dgc_progkey k = {.module = b->bytes,
+                   .module_len = b->len,
+                   .glue = glue_text(b),
+                   .shard_size =
+                       b->o->shard_size ? b->o->shard_size : DEFAULT_SHARD_SIZE,
+                   .libdir = b->runtime.libdir};
+  dgc_diag inner;
+  int rc;
+
+  p.source = "<glue>";
+  p.output = "<program>";
+  /* --static: whether the static libcurl is there, and which one, is part
+   * of the program (its http opens work or answer -UNSUPPORTED). */
+  if (b->o->static_link &&
+      dgc_static_https(b->target, &b->o->paths, b->runtime.curl, https,
+                       sizeof https))
+    p.static_https = k.static_https = https;
+  rc = k.glue ? dgc_plan_cc(&link, &p, &inner) : dgc_fail(&inner, "no memory");
+  k.link = link.v;
+  if (rc == 0)
+    rc = dgc_progcache_key(&b->pc, &k, b->prog_key, &inner);
+  dgc_argv_free(&link);
+  free((char *)k.glue);
+  if (rc != 0 && b->o->verbose)
+    dgc_print_error(stderr, "daggercc", "note: no program cache: %s",
+                    inner.msg);
+  return rc;
+}
+
+/* 1 when the program came from the cache (into OUT's temporary file), 0
+ * when it is to be compiled. A program of the whole pipeline only: not
+ * under --emit-c (the C is wanted) or --harness. */
+static int cached_program(build *b) {
+  dgc_argv first = {0};
+  dgc_cc_plan p;
+  char *path;
+  uint8_t *buf;
+  size_t len;
+  int rc;
+
+  if (b->o->harness || b->o->emit_c || b->o->no_cache)
+    return 0;
+  if (get_runtime(b) != 0)
+    return -1;
+  p = cc_plan(b);
+  p.source = "<glue>";
+  p.output = "<program>";
+  p.compile_only = true;
+  if (dgc_plan_cc(&first, &p, b->d) != 0)
+    return -1;
+  open_cache(b, &b->pc, first.v);
+  dgc_argv_free(&first);
+  if (!b->pc.on || program_key(b) != 0) {
+    dgc_objcache_close(&b->pc);
+    return 0;
+  }
+  if (!(path = dgc_objcache_find_file(&b->pc, b->prog_key, "program")))
+    return 0;
+  rc = dgc_read_input(path, &buf, &len, b->d);
+  if (rc == 0)
+    rc = write_bytes(b, b->out_tmp, buf, len);
+  if (rc == 0 && b->o->verbose)
+    dgc_print_error(stderr, "daggercc", "note: the program is in the cache: %s",
+                    path);
+  free(buf);
+  free(path);
+  return rc == 0 ? 1 : -1;
+}
+
+static void keep_program(build *b) {
+  dgc_diag inner;
+
+  if (b->pc.on &&
+      dgc_objcache_put_file(&b->pc, b->prog_key, "program", b->out_tmp,
+                            &inner) != 0 &&
+      b->o->verbose)
+    dgc_print_error(stderr, "daggercc", "note: program not cached: %s",
+                    inner.msg);
 }
 
 /* The linked program replaces OUT in one rename, with the mode a new
@@ -733,7 +971,12 @@ static int run_stages(build *b) {
   b->wasm = b->o->input;
   if (ends_with(b->o->input, ".wat") && convert_text(b) != 0)
     return -1;
-  if (read_module(b) != 0 || check(b) != 0)
+  if (read_module(b) != 0)
+    return -1;
+  int cached = cached_program(b);
+  if (cached != 0)
+    return cached < 0 ? -1 : install(b);
+  if (check(b) != 0)
     return -1;
   stage(b, 2, "wasm2c");
   if (translate(b) != 0 || shard(b) != 0 || translate_more(b) != 0)
@@ -744,12 +987,52 @@ static int run_stages(build *b) {
   stage(b, 4, "cc");
   if (compile(b) != 0)
     return -1;
+  keep_program(b);
   return install(b);
+}
+
+/* The cache's use lock, held for the whole build (cache.c); -1 when there
+ * is no cache (the build goes on: the runtime says why under -v). */
+static int use_cache(const dgc_options *o, dgc_cache *c) {
+  dgc_diag ignored;
+  int fd;
+
+  if (!o->paths.cachedir ||
+      dgc_cache_open(c, o->paths.cachedir, 0, &ignored) != 0)
+    return -1;
+  if ((fd = dgc_cache_use(c, &ignored)) < 0)
+    dgc_cache_close(c);
+  return fd;
+}
+
+/* After the build: the cache pruned to its cap, when no other build is
+ * using it. */
+static void prune_cache(const dgc_options *o, dgc_cache *c) {
+  unsigned long long max =
+      o->cache_max ? o->cache_max : (unsigned long long)DGC_CACHE_MAX_MIB << 20;
+  size_t removed;
+  dgc_diag inner;
+
+  if (dgc_cache_prune(c, max, &removed, &inner) != 0 && o->verbose)
+    dgc_print_error(stderr, "daggercc", "note: cache not pruned: %s",
+                    inner.msg);
+  else if (removed && o->verbose)
+    dgc_print_error(stderr, "daggercc",
+                    "note: %zu cache entries pruned (cap %llu bytes)", removed,
+                    max);
 }
 
 int dgc_compile(const dgc_options *o, dgc_diag *d) {
   build b = {.o = o, .d = d};
-  int rc = run_stages(&b);
+  dgc_cache c;
+  int use = use_cache(o, &c), rc = run_stages(&b);
+
+  dgc_objcache_close(&b.pc);
+  if (use >= 0) {
+    dgc_cache_unlock(use);
+    prune_cache(o, &c);
+    dgc_cache_close(&c);
+  }
 
   if (b.have_abi)
     dgc_abi_free(&b.abi);
@@ -758,6 +1041,7 @@ int dgc_compile(const dgc_options *o, dgc_diag *d) {
   free(b.bytes);
   free(b.header);
   free(b.more);
+  free(b.data_emit);
   free(b.units); /* the paths belong to the temporary-file registry */
   dgc_tmp_reset();
   return rc;

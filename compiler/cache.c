@@ -18,7 +18,14 @@
  *    far as its manifest names files (what daggercc made), and moved aside
  *    when anything else is in it;
  *  - builders take an flock() on a lock file in the root, waiting at most
- *    a bounded time. */
+ *    a bounded time;
+ *  - the cache has a size cap: a look-up that finds an entry sets its
+ *    modification time, and pruning removes the entries used longest ago
+ *    until the cache is under three quarters of the cap. Every daggercc
+ *    run holds a shared flock() on USE_LOCK while it uses the cache (from
+ *    its first look-up to its link); pruning takes it exclusively without
+ *    waiting, so it never removes an entry a running build found, and is
+ *    left to a later run while others are busy. */
 #include "compiler.h"
 
 #include <dirent.h>
@@ -337,6 +344,8 @@ int dgc_cache_find(dgc_cache *c, const char *key, char **path, dgc_diag *d) {
     return rc;
   }
   close(dfd);
+  /* Its modification time is its last use, for pruning (LRU). */
+  utimensat(c->fd, key, NULL, AT_SYMLINK_NOFOLLOW);
   *path = dgc_path_join(c->root, key);
   return *path ? 1 : dgc_fail(d, "out of memory");
 }
@@ -516,5 +525,127 @@ int dgc_entry_publish(const char *tmp, const char *dest, mode_t mode,
     return -1;
   if (rename(tmp, dest) != 0)
     return dgc_fail(d, "%s: %s", dest, strerror(errno));
+  return 0;
+}
+
+/* ---- use and pruning ------------------------------------------------------
+ */
+
+#define USE_LOCK "use.lock"
+
+int dgc_cache_use(dgc_cache *c, dgc_diag *d) {
+  int fd = open_lock(c, USE_LOCK, d);
+
+  while (fd >= 0 && flock(fd, LOCK_SH) != 0) {
+    if (errno != EINTR) {
+      dgc_fail(d, "%s/%s: %s", c->root, USE_LOCK, strerror(errno));
+      close(fd);
+      return -1;
+    }
+  }
+  return fd;
+}
+
+typedef struct aged {
+  char name[128];
+  unsigned long long size;
+  struct timespec used;
+} aged;
+
+/* The entry `name` of the root, when it is one of ours: its size (its
+ * files and manifest) and last use. */
+static bool age_of(dgc_cache *c, const char *name, aged *a) {
+  listed v[MAX_FILES];
+  const char *why;
+  struct stat st;
+  int dfd, n;
+
+  if (!good_key(name) || strlen(name) >= sizeof a->name ||
+      fstatat(c->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !S_ISDIR(st.st_mode) || distrust(&st, false) ||
+      (dfd = open_dir(c->fd, name)) < 0)
+    return false;
+  n = read_manifest(dfd, false, v, &why);
+  close(dfd);
+  if (n < 0)
+    return false;
+  strcpy(a->name, name);
+  a->size = 4096; /* the manifest and the directory */
+  for (int i = 0; i < n; i++)
+    a->size += v[i].size;
+  a->used = st.st_mtim;
+  return true;
+}
+
+static int by_use(const void *x, const void *y) {
+  const aged *a = x, *b = y;
+
+  if (a->used.tv_sec != b->used.tv_sec)
+    return a->used.tv_sec < b->used.tv_sec ? -1 : 1;
+  if (a->used.tv_nsec != b->used.tv_nsec)
+    return a->used.tv_nsec < b->used.tv_nsec ? -1 : 1;
+  return strcmp(a->name, b->name);
+}
+
+/* Every entry of the root, with *total their size. NULL with *n 0 when
+ * there is none or no memory. */
+static aged *list_entries(dgc_cache *c, size_t *n, unsigned long long *total) {
+  int fd = dup(c->fd);
+  DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
+  struct dirent *e;
+  aged *v = NULL, *grown;
+  size_t cap = 0;
+
+  *n = 0;
+  *total = 0;
+  if (!dp) {
+    if (fd >= 0)
+      close(fd);
+    return NULL;
+  }
+  rewinddir(dp);
+  while ((e = readdir(dp))) {
+    if (*n == cap) {
+      cap = cap ? 2 * cap : 256;
+      if (!(grown = realloc(v, cap * sizeof *v)))
+        break;
+      v = grown;
+    }
+    if (age_of(c, e->d_name, &v[*n]))
+      *total += v[(*n)++].size;
+  }
+  closedir(dp);
+  return v;
+}
+
+int dgc_cache_prune(dgc_cache *c, unsigned long long max, size_t *removed,
+                    dgc_diag *d) {
+  int fd = open_lock(c, USE_LOCK, d), dfd;
+  unsigned long long total;
+  size_t n;
+  aged *v;
+
+  *removed = 0;
+  if (fd < 0)
+    return -1;
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) { /* in use: a later run prunes */
+    close(fd);
+    return 0;
+  }
+  v = list_entries(c, &n, &total);
+  if (total > max) {
+    qsort(v, n, sizeof *v, by_use);
+    for (size_t i = 0; i < n && total > max / 4 * 3; i++) {
+      if ((dfd = open_dir(c->fd, v[i].name)) < 0)
+        continue;
+      if (remove_entry(c->fd, v[i].name, dfd) == 0) {
+        total -= v[i].size;
+        ++*removed;
+      }
+      close(dfd);
+    }
+  }
+  free(v);
+  close(fd);
   return 0;
 }

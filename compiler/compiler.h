@@ -175,6 +175,8 @@ uint8_t dgc_wasi_type(char letter);
 #define DGC_MODULE_C "daggercc-module.c"
 #define DGC_MODULE_H "daggercc-module.h"
 #define DGC_GLUE_C "daggercc-glue.c"
+#define DGC_DATA_S "daggercc-data.s"     /* data.c: the data segments */
+#define DGC_DATA_BIN "daggercc-data.bin" /* their bytes, for .incbin */
 
 /* wasm2c's mangling of a name, without the "Z_" prefix: bytes outside
  * [A-Za-z0-9_] and 'Z' itself become 'Z' + two upper-case hex digits.
@@ -461,6 +463,16 @@ int dgc_cache_find(dgc_cache *c, const char *key, char **path, dgc_diag *d);
 int dgc_cache_lock(dgc_cache *c, const char *name, const char *what,
                    dgc_diag *d);
 void dgc_cache_unlock(int fd);
+/* A shared lock on the cache's use (root/use.lock), held by every build
+ * from its first look-up to its link: the fd (dgc_cache_unlock releases
+ * it), or -1 with a message. */
+int dgc_cache_use(dgc_cache *c, dgc_diag *d);
+/* Least recently used first, removes entries until they take under three
+ * quarters of max bytes, when they take more than max. It does nothing
+ * while another build holds the use lock. *removed: how many went. */
+int dgc_cache_prune(dgc_cache *c, unsigned long long max, size_t *removed,
+                    dgc_diag *d);
+enum { DGC_CACHE_MAX_MIB = 2048 }; /* the default cap: 2 GiB */
 /* 0 when dir is an entry with the user's (root_ok: or root's) files that
  * match its manifest and nothing else; -1 with a message saying why not. */
 int dgc_entry_verify(const char *dir, bool root_ok, dgc_diag *d);
@@ -499,6 +511,27 @@ void dgc_objcache_key(const dgc_objcache *oc, char *const *argv,
 /* The cached object's path (malloc'd), or NULL when there is none. */
 char *dgc_objcache_find(dgc_objcache *oc, const char *key);
 /* Stores the object file obj under key. 0, or -1 with a message. */
+/* The same for an entry holding a file of another name. */
+char *dgc_objcache_find_file(dgc_objcache *oc, const char *key,
+                             const char *name);
+int dgc_objcache_put_file(dgc_objcache *oc, const char *key, const char *name,
+                          const char *path, dgc_diag *d);
+
+/* The program cache (a whole module's executable): what its key covers. */
+typedef struct dgc_progkey {
+  const uint8_t *module; /* the binary module */
+  size_t module_len;
+  const char *glue;   /* the glue, written with a placeholder memory field */
+  char *const *link;  /* the final command, planned for placeholder paths */
+  size_t shard_size;  /* in effect */
+  const char *libdir; /* the runtime's libraries (every file is hashed) */
+  const char *static_https; /* --static: the static libcurl's folder, or
+                               NULL (every file is hashed) */
+} dgc_progkey;
+/* The key ("progr-" + hex, DGC_OBJ_KEY) of k's program in oc's cache. 0,
+ * or -1 with a message (wasm2c or the libraries unreadable). */
+int dgc_progcache_key(const dgc_objcache *oc, const dgc_progkey *k,
+                      char key[DGC_OBJ_KEY], dgc_diag *d);
 int dgc_objcache_put(dgc_objcache *oc, const char *key, const char *obj,
                      dgc_diag *d);
 
@@ -596,6 +629,28 @@ int dgc_shard_split(const char *text, size_t len, size_t target,
                     dgc_shards *out, dgc_diag *d);
 void dgc_shards_free(dgc_shards *s);
 
+/* ---- data.c: data segments as binary ---------------------------------- */
+typedef struct dgc_data {
+  uint8_t *bytes; /* every segment's bytes, one after another */
+  size_t len;
+  size_t *sizes; /* each segment's size, nsegs of them */
+  size_t nsegs;
+  size_t index; /* the module's: part of the symbols' names */
+} dgc_data;
+
+/* Takes wasm2c's data segment arrays out of text (len bytes of a module's
+ * C): *c (malloc'd, *c_len bytes) is the text with each array replaced by
+ * the declaration of a hidden symbol (dgc_data_symbol), and data gets their
+ * bytes. 0, or -1 with a message (out of memory). */
+int dgc_data_extract(const char *text, size_t len, size_t index, char **c,
+                     size_t *c_len, dgc_data *data, dgc_diag *d);
+void dgc_data_free(dgc_data *data);
+/* The name of module index's data segment k. */
+void dgc_data_symbol(size_t index, size_t k, char *out, size_t size);
+/* Assembler text defining the symbols by `.incbin` of bin_path (a file
+ * holding data->bytes); malloc'd, NULL when out of memory. */
+char *dgc_data_asm(const dgc_data *data, const char *bin_path);
+
 /* ---- build.c: compile one module into one executable ------------------ */
 typedef struct dgc_options {
   const char *input;  /* .wasm, or .wat (converted with wat2wasm) */
@@ -614,6 +669,8 @@ typedef struct dgc_options {
   unsigned jobs;                    /* compilers run at once; 0: one per CPU */
   bool no_cache;     /* --no-cache: compile every unit, store nothing */
   size_t shard_size; /* bytes of C per unit (shard.c); 0: the default */
+  unsigned long long cache_max; /* the cache's cap in bytes; 0: the default
+                                 * (DGC_CACHE_MAX_MIB), ULLONG_MAX: none */
   /* --harness (harness.c): no ABI check, the harness instead of the glue;
    * harness->modules[0] is input. NULL for a program. */
   const struct dgc_harness *harness;

@@ -14,8 +14,10 @@
 #include "compiler.h"
 #include "config.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The runtime headers the glue and every unit include (incdir-relative). */
 static const char *const headers[] = {"dagger/runtime.h", "dagger/wasm2c.h",
@@ -101,21 +103,26 @@ void dgc_objcache_key(const dgc_objcache *oc, char *const *argv,
   snprintf(key, DGC_OBJ_KEY, "shard-%s", hex);
 }
 
-char *dgc_objcache_find(dgc_objcache *oc, const char *key) {
-  char *dir = NULL, *obj = NULL;
+char *dgc_objcache_find_file(dgc_objcache *oc, const char *key,
+                             const char *name) {
+  char *dir = NULL, *file = NULL;
   dgc_diag ignored;
 
   if (!oc->on || dgc_cache_find(&oc->cache, key, &dir, &ignored) != 1)
     return NULL;
-  obj = malloc(strlen(dir) + sizeof "/unit.o");
-  if (obj)
-    sprintf(obj, "%s/unit.o", dir);
+  file = malloc(strlen(dir) + strlen(name) + 2);
+  if (file)
+    sprintf(file, "%s/%s", dir, name);
   free(dir);
-  return obj;
+  return file;
 }
 
-int dgc_objcache_put(dgc_objcache *oc, const char *key, const char *obj,
-                     dgc_diag *d) {
+char *dgc_objcache_find(dgc_objcache *oc, const char *key) {
+  return dgc_objcache_find_file(oc, key, "unit.o");
+}
+
+int dgc_objcache_put_file(dgc_objcache *oc, const char *key, const char *name,
+                          const char *path, dgc_diag *d) {
   char *tmp = NULL, *dest, *copy;
   uint8_t *buf;
   size_t len;
@@ -124,15 +131,15 @@ int dgc_objcache_put(dgc_objcache *oc, const char *key, const char *obj,
 
   if (!oc->on)
     return 0;
-  if (dgc_read_input(obj, &buf, &len, d) != 0)
+  if (dgc_read_input(path, &buf, &len, d) != 0)
     return -1;
   rc = dgc_entry_begin(oc->cache.root, &tmp, d);
-  copy = rc == 0 ? malloc(strlen(tmp) + sizeof "/unit.o") : NULL;
+  copy = rc == 0 ? malloc(strlen(tmp) + strlen(name) + 2) : NULL;
   dest = rc == 0 ? malloc(strlen(oc->cache.root) + strlen(key) + 2) : NULL;
   if (rc == 0 && (!copy || !dest))
     rc = dgc_fail(d, "out of memory");
   if (rc == 0) {
-    sprintf(copy, "%s/unit.o", tmp);
+    sprintf(copy, "%s/%s", tmp, name);
     sprintf(dest, "%s/%s", oc->cache.root, key);
     f = fopen(copy, "wbx");
     bool ok = f && fwrite(buf, 1, len, f) == len;
@@ -145,4 +152,71 @@ int dgc_objcache_put(dgc_objcache *oc, const char *key, const char *obj,
   free(copy);
   free(dest);
   return rc;
+}
+
+int dgc_objcache_put(dgc_objcache *oc, const char *key, const char *obj,
+                     dgc_diag *d) {
+  return dgc_objcache_put_file(oc, key, "unit.o", obj, d);
+}
+
+/* ---- the program cache ----------------------------------------------------
+ * A whole module's executable, keyed by what decides it before wasm2c
+ * runs, so that compiling an unchanged module again skips every stage
+ * after reading it: the object cache's base (daggercc, the compiler's
+ * identity, the runtime headers), wasm2c's executable, the module's bytes,
+ * the glue (which holds the policy, the environment and every other
+ * option that reaches the program's C) written with the memory field left
+ * out (it comes from wasm2c's header), the final command (optimisation,
+ * flags, target, bounds, link mode), the shard size, and the bytes of the
+ * runtime libraries linked in. */
+
+static int hash_libdir(dgc_sha256 *s, const char *libdir, dgc_diag *d) {
+  struct dirent **names;
+  int n = scandir(libdir, &names, NULL, alphasort), rc = 0;
+
+  if (n < 0)
+    return dgc_fail(d, "%s: cannot list", libdir);
+  for (int i = 0; i < n; i++) {
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", libdir, names[i]->d_name);
+    if (rc == 0 && names[i]->d_name[0] != '.' && lstat(path, &st) == 0 &&
+        S_ISREG(st.st_mode)) {
+      hash_str(s, names[i]->d_name);
+      rc = hash_file(s, path, d);
+    }
+    free(names[i]);
+  }
+  free(names);
+  return rc;
+}
+
+int dgc_progcache_key(const dgc_objcache *oc, const dgc_progkey *k,
+                      char key[DGC_OBJ_KEY], dgc_diag *d) {
+  char hex[DGC_SHA256_HEX], size[32];
+  dgc_sha256 s;
+
+  dgc_sha256_init(&s);
+  hash_str(&s, "daggercc program cache 1");
+  hash_str(&s, oc->base);
+  /* wasm2c itself, so that a new wabt package makes new programs. */
+  hash_str(&s, DGC_WASM2C);
+  if (DGC_WASM2C[0] == '/' && hash_file(&s, DGC_WASM2C, d) != 0)
+    return -1;
+  snprintf(size, sizeof size, "%zu", k->module_len);
+  hash_str(&s, size);
+  dgc_sha256_update(&s, k->module, k->module_len);
+  hash_str(&s, k->glue);
+  for (char *const *w = k->link; *w; w++)
+    hash_str(&s, *w);
+  snprintf(size, sizeof size, "%zu", k->shard_size);
+  hash_str(&s, size);
+  if (hash_libdir(&s, k->libdir, d) != 0)
+    return -1;
+  hash_str(&s, k->static_https ? "static-https" : "");
+  if (k->static_https && hash_libdir(&s, k->static_https, d) != 0)
+    return -1;
+  dgc_sha256_final(&s, hex);
+  snprintf(key, DGC_OBJ_KEY, "progr-%s", hex);
+  return 0;
 }

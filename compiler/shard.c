@@ -13,9 +13,11 @@
  *   definitions    `static T w2c_NAME(...) {` ... `}` for every function
  *   tail           exports, init_module, instantiate, free
  *
- * Every unit starts with the same header: the prelude, then func_types and
- * every function declared extern with hidden visibility (visible to the
- * other units, never outside the executable). The main unit (shard 0, which
+ * Every unit starts with the same header: the prelude, then func_types,
+ * every function and every data and element segment declared extern with
+ * hidden visibility (visible to the other units, never outside the
+ * executable): a function of any unit may call any other, and
+ * memory.init and table.init read a segment. The main unit (shard 0, which
  * the glue includes in place of the module's C) is the header, the setup
  * with func_types defined and the prototypes dropped, and the tail; each
  * other unit is the header and a run of definitions with `static` dropped,
@@ -102,11 +104,27 @@ static bool w2c_function(span l) {
   return paren - name > 4 && memcmp(name, "w2c_", 4) == 0;
 }
 
+/* `static const T NAME[] = {`: a data or element segment that functions
+ * of every unit may read (memory.init, table.init). */
+static bool segment_array(span l) {
+  return (starts(l, "static const u8 data_segment_data_") ||
+          starts(l, "static const wasm_elem_segment_expr_t "
+                    "elem_segment_exprs_")) &&
+         ends(l, "[] = {");
+}
+
+/* A data segment moved out of the C (data.c): a one-line declaration. */
+static bool segment_decl(span l) {
+  return starts(l, "extern const u8 data_segment_data_") && ends(l, ";");
+}
+
 static bool prototype(span l) {
   return w2c_function(l) && ends(l, ");");
 }
+/* A definition's first line: wasm2c wraps a head of more than eight
+ * parameters after "u32 w2c_p7, ", the rest on the next line. */
 static bool definition(span l) {
-  return w2c_function(l) && ends(l, ") {");
+  return w2c_function(l) && (ends(l, ") {") || ends(l, ", "));
 }
 
 /* The file's four parts, or false when the layout is not the one above. */
@@ -176,6 +194,13 @@ static void put_header(buf *b, const layout *lay) {
       puts_buf(b, "extern ");
       put(b, l.p + strlen("static "), l.n - strlen("static "));
       puts_buf(b, "\n");
+    } else if (segment_array(l)) {
+      puts_buf(b, "extern ");
+      put(b, l.p + strlen("static "), l.n - strlen("static ") - strlen(" = {"));
+      puts_buf(b, ";\n");
+    } else if (segment_decl(l)) {
+      put(b, l.p, l.n);
+      puts_buf(b, "\n");
     }
   }
   puts_buf(b, "#pragma GCC visibility pop\n\n");
@@ -191,7 +216,7 @@ static void put_main(buf *b, const layout *lay) {
     span l = next_line(lay->setup.p, lay->setup.n, &at);
     if (prototype(l))
       continue;
-    if (starts(l, "static u32 func_types["))
+    if (starts(l, "static u32 func_types[") || segment_array(l))
       put(b, l.p + strlen("static "), l.n - strlen("static "));
     else
       put(b, l.p, l.n);

@@ -89,6 +89,8 @@ static const char usage_tail[] =
     "           (default 2 MiB; smaller modules compile as one unit)\n"
     "  DAGGER_CACHE_DIR   the cache of runtimes and compiled units\n"
     "           (default $XDG_CACHE_HOME/daggercc or ~/.cache/daggercc)\n"
+    "  DAGGER_CACHE_MAX   the cache's cap, bytes or with K, M or G (default\n"
+    "           2G; 0: none); the entries used longest ago go first\n"
     "  XDG_CACHE_HOME  where runtimes built for other targets are kept\n"
     "           (default ~/.cache; in the daggercc folder there)\n"
     "  DAGGERCC_LOCK_TIMEOUT  seconds to wait for another daggercc building\n"
@@ -271,6 +273,24 @@ static int limit_seconds(const char *opt, const char *v, uint64_t *ms) {
   if (dagger_limit_parse_seconds(v, ms) != 0)
     return usage_error("%s %s: expected a positive number of seconds (2, 0.5)",
                        opt, v);
+  return 0;
+}
+
+/* DAGGER_CACHE_MAX: the cache's cap, bytes or with a K, M or G suffix;
+ * 0: no cap. */
+static int cache_max(cli *c, const char *v) {
+  char *end;
+  unsigned long long n;
+  int shift = 0;
+
+  if (!v)
+    return 0;
+  n = strtoull(v, &end, 10);
+  if (*end && !end[1] && strchr("KMG", *end))
+    shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 30, end++;
+  if (!*v || *end || !(*v >= '0' && *v <= '9') || n > (~0ULL >> shift) >> 1)
+    return usage_error("DAGGER_CACHE_MAX=%s: expected bytes (K, M or G)", v);
+  c->o.cache_max = n ? n << shift : ~0ULL;
   return 0;
 }
 
@@ -541,7 +561,8 @@ int main(int argc, char **argv) {
   c.o.cc = env("CC");
   c.o.cflags = env("CFLAGS");
   c.o.tmpdir = env("TMPDIR");
-  if ((rc = shard_size(&c, env("DAGGER_SHARD_SIZE"))) != 0)
+  if ((rc = shard_size(&c, env("DAGGER_SHARD_SIZE"))) != 0 ||
+      (rc = cache_max(&c, env("DAGGER_CACHE_MAX"))) != 0)
     return rc;
   install_handlers();
   if (!find_paths(&c.o.paths))

@@ -49,6 +49,23 @@ done=$(grep -c "COMPILE_OK" farm/distccd.log)
 [[ $done == "$units" ]]
 ok $? "distccd's log lists every unit as compiled by the daemon ($done of $units)"
 
+# A module with data: its assembler file (.incbin of a local path) is
+# assembled on this host, as distcc runs assembler files; the units still
+# go to the farm.
+{ table_module 40 2 | sed '$d'
+  echo '  (data (i32.const 100) "farm")'
+  echo '  (func (export "dagger_main") (result i32) i32.const 102 i32.load8_u))'
+} > data.wat
+before=$(grep -c "COMPILE_OK" farm/distccd.log)
+CC="distcc gcc" DAGGER_SHARD_SIZE=2000 dcc --no-cache -v data.wat -o data.out
+expect_status 0 "a sharded module with data through distcc"
+./data.out
+ok $(($? != 114)) "its data is in the program ('r' = 114)"
+units=$(grep -- ' -c -o ' <<<"$err" | grep -vc 'daggercc-data.s')
+done=$(($(grep -c "COMPILE_OK" farm/distccd.log) - before))
+[[ $done == "$units" ]]
+ok $? "the units went to the daemon ($done of $units), the data did not"
+
 # With the daemon gone and the fallback off, the farm's failure is the
 # compile's, with OUT untouched.
 kill "$daemon"

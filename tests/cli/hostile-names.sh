@@ -37,7 +37,7 @@ dcc a.wasm "b${esc}.wasm" -o out
 clean_one_line "a second input"
 
 # -v shows such a name quoted as $'...', on one line.
-dcc -v "$HELLO" -o "o${nl}x"
+dcc -v --no-cache "$HELLO" -o "o${nl}x"
 expect_status 0 "-v with a newline in the output name"
 grep -qF -- "-o \$'o\\x0ax.daggercc-" <<<"$err"
 ok $? "-v quotes the name as \$'...' [$(grep -- ' -o ' <<<"$err" | head -c 300)]"

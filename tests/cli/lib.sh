@@ -34,6 +34,21 @@ run() {
 }
 dcc() { run "$DAGGERCC" "$@"; }
 
+# programs_uncached [DIR]: for a script that reads the commands -v prints
+# or the stages a terminal shows, which a program found in the cache never
+# runs: the cache folder DIR (default: one of the script's own, made
+# DAGGER_CACHE_DIR) is emptied of whole programs (objcache.c) before each
+# dcc and by forget_programs; cache-cap.sh checks that level.
+programs_uncached() {
+  PROGRAMS_CACHE=${1:-$WORK/cache}
+  [[ $# -gt 0 ]] || export DAGGER_CACHE_DIR=$PROGRAMS_CACHE
+  dcc() {
+    forget_programs
+    run "$DAGGERCC" "$@"
+  }
+}
+forget_programs() { rm -rf "${PROGRAMS_CACHE:?}"/progr-*; }
+
 expect_status() { # WANT WHAT
   if [[ $status == "$1" ]]; then pass; else
     fail "$2: exit status $status, expected $1; stderr: $err"

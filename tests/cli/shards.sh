@@ -56,7 +56,20 @@ ok $? "a warm cache compiles no unit ($(units) compiles)"
 cmp -s cold warm
 ok $? "the cached build is byte-identical"
 
+# The warm build took the whole program from the cache (objcache.c): no
+# wasm2c either. Without that entry, every unit comes from the cache.
+grep -q 'wasm2c' <<<"$err"
+ok $((!$?)) "a warm cache runs no wasm2c"
+rm -rf "$DAGGER_CACHE_DIR"/progr-*
+DAGGER_SHARD_SIZE=2000 dcc -v big.wat -o warm2
+expect_status 0 "sharded, units from the cache"
+[[ $(units) == 0 ]] && grep -q wasm2c <<<"$err"
+ok $? "with the program gone, wasm2c runs and no unit compiles ($(units))"
+cmp -s cold warm2
+ok $? "the program of cached units is byte-identical"
+
 # A damaged entry is found by its manifest and rebuilt, never linked.
+rm -rf "$DAGGER_CACHE_DIR"/progr-*
 entry=$(find "$DAGGER_CACHE_DIR" -name unit.o | head -1)
 chmod u+w "$entry" "$(dirname "$entry")"
 echo garbage > "$entry"

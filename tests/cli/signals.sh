@@ -48,7 +48,8 @@ for sig in TERM INT HUP; do
 done
 
 # The real compiler: its cc1 does not outlive daggercc.
-CC=gcc "$DAGGERCC" "$HELLO" -o out 2>stderr-gcc &
+# --no-cache: a program found in the cache would need no cc1 at all.
+CC=gcc "$DAGGERCC" --no-cache "$HELLO" -o out 2>stderr-gcc &
 pid=$!
 cc1=
 for _ in $(seq 500); do

@@ -6,6 +6,7 @@
 # progress line on a terminal.
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
+programs_uncached
 
 dcc -v "$HELLO" -o hello
 expect_status 0 "a compile"
@@ -57,6 +58,7 @@ set +m
 
 # On a terminal, without -v: a progress line, rewritten in place, cleared.
 if command -v script >/dev/null; then
+  forget_programs
   script -qec "$DAGGERCC $HELLO -o tty-hello" /dev/null </dev/null >tty.log
   for n in "1/4" "2/4] wasm2c" "3/4" "4/4"; do
     grep -Fq "daggercc: [$n" tty.log
@@ -65,6 +67,7 @@ if command -v script >/dev/null; then
   [[ $(tail -c 1 tty.log) == $'\r' && $(tr -d '\r ' <tty.log | tail -c 3) == "..." ]]
   ok $? "the progress line is cleared at the end"
   expect_hello ./tty-hello "the compile with a progress line"
+  forget_programs
   script -qec "$DAGGERCC -v $HELLO -o tty-hello" /dev/null </dev/null >tty-v.log
   ! grep -Fq "[1/4]" tty-v.log
   ok $? "-v shows commands instead of a progress line"

@@ -47,7 +47,10 @@ static void test_split(void) {
         strstr(s.units[i], "extern u32 w2c_f0(Z_m_instance_t*, u32);\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s.units[i], "extern u32 func_types[];\n"));
     CU_ASSERT_PTR_NULL(strstr(s.units[i], "Z_mZ_f"));
-    CU_ASSERT_PTR_NULL(strstr(s.units[i], "data_segment"));
+    /* Segments are declared (memory.init may read one), defined once. */
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(s.units[i], "extern const u8 data_segment_data_0[];\n"));
+    CU_ASSERT_PTR_NULL(strstr(s.units[i], "0x01"));
   }
   /* One definition each, no longer static. */
   CU_ASSERT_PTR_NOT_NULL(strstr(s.units[0], "\nu32 w2c_f0(Z_m_instance_t"));
@@ -57,7 +60,8 @@ static void test_split(void) {
    * no static prototypes. */
   CU_ASSERT_PTR_NOT_NULL(strstr(s.main, "\nu32 func_types[2];\n"));
   CU_ASSERT_PTR_NOT_NULL(strstr(s.main, "static void init_func_types"));
-  CU_ASSERT_PTR_NOT_NULL(strstr(s.main, "data_segment_data_0"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s.main, "\nconst u8 data_segment_data_0[] = {\n  0x01,"));
   CU_ASSERT_PTR_NOT_NULL(strstr(s.main, TAIL));
   CU_ASSERT_EQUAL(count(s.main, "static u32 w2c_f0"), 0);
   CU_ASSERT_EQUAL(count(s.main, "w2c_p0) {"), 0);
@@ -93,10 +97,29 @@ static void test_unknown_layouts(void) {
   CU_ASSERT_EQUAL(s.nunits, 0);
 }
 
+/* wasm2c wraps the head of a function of more than eight parameters. */
+static void test_wrapped_head(void) {
+  static const char wrapped[] = PRELUDE SETUP DEF0
+      "static u32 w2c_f2(Z_m_instance_t* instance, u32 w2c_p0, u32 w2c_p1, "
+      "u32 w2c_p2, u32 w2c_p3, u32 w2c_p4, u32 w2c_p5, u32 w2c_p6, u32 "
+      "w2c_p7, \n    u32 w2c_p8) {\n  return w2c_p8;\n}\n\n" DEF1 TAIL;
+  dgc_shards s;
+  dgc_diag d;
+
+  CU_ASSERT_EQUAL_FATAL(dgc_shard_split(wrapped, strlen(wrapped), 1, &s, &d),
+                        0);
+  CU_ASSERT_EQUAL_FATAL(s.nunits, 3);
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s.units[1], "\nu32 w2c_f2(Z_m_instance_t* instance, u32 w2c_p0"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(s.units[1], "    u32 w2c_p8) {\n"));
+  dgc_shards_free(&s);
+}
+
 int main(void) {
   static const unit_test tests[] = {
       {"split", test_split},
       {"unknown layouts", test_unknown_layouts},
+      {"wrapped head", test_wrapped_head},
       {NULL, NULL},
   };
   return unit_run("shard", tests);
