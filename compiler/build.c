@@ -381,6 +381,28 @@ static int translate_more(build *b) {
   return 0;
 }
 
+/* The program's note (note.c): what built it, from what. */
+static int build_note(build *b, char **desc, size_t *len) {
+  char hex[DGC_SHA256_HEX];
+  dgc_sha256 s;
+  dgc_note_info in = {.target = b->target->triple,
+                      .bounds = b->memcheck->name,
+                      .module_sha256 = hex,
+                      .static_link = b->o->static_link,
+                      .opt_level = b->o->opt_level,
+                      .policy = &b->o->policy,
+                      .env = b->o->env,
+                      .limits = b->o->limits,
+                      .flags = b->o->flags,
+                      .cc = b->o->cc ? b->o->cc : b->target->cc,
+                      .cflags = b->o->cflags};
+
+  dgc_sha256_init(&s);
+  dgc_sha256_update(&s, b->bytes, b->len);
+  dgc_sha256_final(&s, hex);
+  return dgc_note_build(&in, desc, len, b->d);
+}
+
 static int write_glue(build *b) {
   dgc_glue g = {.mod = &b->mod,
                 .abi = &b->abi,
@@ -390,19 +412,26 @@ static int write_glue(build *b) {
                 .source = b->o->input,
                 .static_link = b->o->static_link};
   dgc_diag inner;
+  char *note = NULL;
   FILE *f;
   int rc;
 
   b->glue_c = dgc_tmp_path(b->dir, DGC_GLUE_C);
   if (!b->glue_c)
     return dgc_fail(b->d, "out of memory");
+  if (!b->o->harness && build_note(b, &note, &g.note_len) != 0)
+    return -1;
+  g.note = note;
   f = fopen(b->glue_c, "w");
-  if (!f)
+  if (!f) {
+    free(note);
     return dgc_fail(b->d, "%s: %s", b->glue_c, strerror(errno));
+  }
   if (b->o->harness)
     rc = dgc_emit_harness(f, b->o->harness, b->dir, &inner);
   else
     rc = dgc_emit_glue(f, &g, &inner);
+  free(note);
   if (fclose(f) != 0 && rc == 0)
     rc = dgc_fail(&inner, "cannot write the glue");
   return rc == 0 ? 0 : dgc_fail(b->d, "%s: %s", b->glue_c, inner.msg);
@@ -443,7 +472,7 @@ static int emit_c(build *b) {
 
 static dgc_cc_plan cc_plan(build *b) {
   return (dgc_cc_plan){.target = b->target,
-                       .cc = b->o->cc,
+                       .cc = b->o->cc ? b->o->cc : b->target->cc,
                        .cflags = b->o->cflags,
                        .opt_level = b->o->opt_level,
                        .memcheck = b->memcheck,

@@ -222,6 +222,8 @@ typedef struct dgc_glue {
   const char *const *env; /* --env specs (NAME or NAME=VALUE), NULL-ended */
   const char *source;     /* the input's name, for the header comment */
   bool static_link;       /* --static: append templates/glue-static.c */
+  const char *note;       /* the note's descriptor (note.c), or NULL */
+  size_t note_len;
 } dgc_glue;
 
 /* Writes the whole glue: the template, then the module's part. 0, or -1
@@ -245,6 +247,33 @@ extern const size_t dgc_template_glue_static_size;
 /* templates/module-access.c: inserted into the module's C (names.c). */
 extern const unsigned char dgc_template_module_access[];
 extern const size_t dgc_template_module_access_size;
+
+/* ---- note.c: what built a program, as an ELF note (--inspect) ---------- */
+typedef struct dgc_note_info {
+  const char *target, *bounds;
+  const char *module_sha256; /* of the binary module compiled */
+  bool static_link;
+  int opt_level;
+  const dgc_policy *policy;
+  const char *const *env;    /* --env specs, NULL-ended, or NULL */
+  const char *const *limits; /* "NAME=VALUE", NULL-ended, or NULL */
+  const char *const *flags;  /* daggercc's words, NULL-ended, or NULL */
+  const char *cc, *cflags;   /* $CC, $CFLAGS, or NULL */
+} dgc_note_info;
+
+/* The note's descriptor: NUL-terminated "key=value" strings (note.c says
+ * which), malloc'd into *desc. 0, or -1 with a message. */
+int dgc_note_build(const dgc_note_info *in, char **desc, size_t *len,
+                   dgc_diag *d);
+/* Writes the C definition of the note holding desc (for the glue). */
+void dgc_note_emit(FILE *out, const char *desc, size_t len);
+/* Reads the descriptor of the daggercc note of the ELF file path (any
+ * class and byte order) into *desc (malloc'd, NUL after *len bytes). 0, or
+ * -1 with a message starting with the path: "not a daggercc program (...)"
+ * for a file that is none. */
+int dgc_note_read(const char *path, char **desc, size_t *len, dgc_diag *d);
+/* Prints a descriptor as "key: value" lines, or as one JSON object. */
+void dgc_note_print(FILE *out, const char *desc, size_t len, bool json);
 
 /* ---- plan.c: tool command lines from config.h ------------------------- */
 typedef struct dgc_argv {
@@ -594,6 +623,11 @@ typedef struct dgc_options {
   unsigned jobs;                    /* compilers run at once; 0: one per CPU */
   bool no_cache;     /* --no-cache: compile every unit, store nothing */
   size_t shard_size; /* bytes of C per unit (shard.c); 0: the default */
+  /* For the program's note (note.c): the command-line words that shaped
+   * the program, and its compiled-in limits ("NAME=VALUE"); NULL-ended or
+   * NULL. */
+  const char *const *flags;
+  const char *const *limits;
   /* --harness (harness.c): no ABI check, the harness instead of the glue;
    * harness->modules[0] is input. NULL for a program. */
   const struct dgc_harness *harness;

@@ -272,6 +272,8 @@ static int emit_module_part(glue_ctx *c) {
   if (emit_memory_import(c) != 0)
     return -1;
   emit_policy(c);
+  if (c->g->note)
+    dgc_note_emit(c->out, c->g->note, c->g->note_len);
   emit_init(c);
   emit_memory(c);
   if (emit_calls(c) != 0)
