@@ -43,9 +43,10 @@ typedef struct build {
   char *module_c, *module_h, *glue_c;
   char *header; /* text of module_h */
   char memory_field[256];
-  size_t index; /* --harness: which module of the list this is */
-  char **more;  /* --harness: the C of modules 1.., NULL-terminated */
-  char **units; /* shards: the units' C (shard.c), nunits of them */
+  size_t index;       /* --harness: which module of the list this is */
+  char **more;        /* --harness: the C of modules 1.., NULL-terminated */
+  char **units;       /* shards: the units' C (shard.c), nunits of them */
+  char **func_cnames; /* wasm2c's C name of each defined function, or NULL */
   size_t nunits;
 } build;
 
@@ -259,6 +260,21 @@ static int fix_module(build *b) {
   return rc == 0 ? 0 : dgc_fail(b->d, "%s: cannot write", b->module_c);
 }
 
+/* The C names wasm2c gave the module's functions, for naming a trap's
+ * place. */
+static int read_cnames(build *b) {
+  uint8_t *text;
+  size_t len;
+  dgc_diag inner;
+  int rc;
+
+  if (dgc_read_input(b->module_c, &text, &len, &inner) != 0)
+    return dgc_fail(b->d, "%s: %s", b->module_c, inner.msg);
+  rc = dgc_w2c_func_cnames((char *)text, b->mod.nfuncs, &b->func_cnames, b->d);
+  free(text);
+  return rc;
+}
+
 static int translate(build *b) {
   dgc_argv a = {0};
   dgc_diag inner;
@@ -278,6 +294,8 @@ static int translate(build *b) {
   dgc_argv_free(&a);
   if (rc == 0)
     rc = fix_module(b);
+  if (rc == 0 && !b->o->harness)
+    rc = read_cnames(b);
   if (rc != 0 || b->abi.memory != DGC_MEM_DEFINED)
     return rc;
   if (dgc_read_input(b->module_h, (uint8_t **)&b->header, &len, &inner) != 0 ||
@@ -410,7 +428,8 @@ static int write_glue(build *b) {
                 .policy = &b->o->policy,
                 .env = b->o->env,
                 .source = b->o->input,
-                .static_link = b->o->static_link};
+                .static_link = b->o->static_link,
+                .func_cnames = b->func_cnames};
   dgc_diag inner;
   char *note = NULL;
   FILE *f;
@@ -766,6 +785,7 @@ int dgc_compile(const dgc_options *o, dgc_diag *d) {
 
   if (b.have_abi)
     dgc_abi_free(&b.abi);
+  dgc_w2c_free_names(b.func_cnames, b.func_cnames ? b.mod.nfuncs : 0);
   if (b.have_mod)
     dgc_module_free(&b.mod);
   free(b.bytes);

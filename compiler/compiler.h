@@ -89,13 +89,22 @@ typedef struct dgc_module {
   uint64_t mem_min, mem_max; /* pages; mem_max UINT64_MAX when absent */
   bool has_start;
   uint32_t start;
-  bool uses_simd; /* v128 seen in a type, global or local declaration */
+  bool uses_simd;   /* v128 seen in a type, global or local declaration */
+  uint32_t nfnames; /* the name section's function names, if it has any */
+  struct dgc_funcname {
+    uint32_t index; /* function index (imports first) */
+    char *name;
+  } * fnames;
 } dgc_module;
 
 /* 0 on success; -1 with a message naming the byte offset
  * ("at byte 0x1c: section 3 runs past the end of the file"). */
 int dgc_read_module(const uint8_t *buf, size_t len, dgc_module *m, dgc_diag *d);
 void dgc_module_free(dgc_module *m);
+/* The name to show for function index `func` in a trap: the name
+ * section's, else an export's, else "function N" written into buf. */
+const char *dgc_func_name(const dgc_module *m, uint32_t func, char *buf,
+                          size_t size);
 /* The function type of function index `func` (imports first), or NULL. */
 const dgc_functype *dgc_func_type(const dgc_module *m, uint32_t func);
 
@@ -199,6 +208,14 @@ int dgc_w2c_memory_field(const char *header, char *field, size_t size,
  * with a message when the text is not what 1.0.32 writes. */
 int dgc_w2c_fix_module(char **text, dgc_diag *d);
 
+/* The C function wasm2c made of each defined function (nfuncs, in order),
+ * read from its prototypes in the module's C: *out (malloc'd names), or
+ * NULL when the text is not laid out as 1.0.32 lays it out. -1 only when
+ * out of memory. */
+int dgc_w2c_func_cnames(const char *text, uint32_t nfuncs, char ***out,
+                        dgc_diag *d);
+void dgc_w2c_free_names(char **names, uint32_t n);
+
 /* ---- glue.c: the generated glue ------------------------------------------
  * The compiled-in policy: rules are stored and passed to the runtime as they
  * are (rt/policy.c matches them). With any allow rule, a URL no rule names is
@@ -222,6 +239,7 @@ typedef struct dgc_glue {
   const char *const *env; /* --env specs (NAME or NAME=VALUE), NULL-ended */
   const char *source;     /* the input's name, for the header comment */
   bool static_link;       /* --static: append templates/glue-static.c */
+  char **func_cnames;     /* dgc_w2c_func_cnames: per defined function */
   const char *note;       /* the note's descriptor (note.c), or NULL */
   size_t note_len;
 } dgc_glue;
