@@ -13,7 +13,20 @@ done
 [[ ${DAGGER_CROSS_PREBUILT:-1} == 0 ]] && cross=0
 export XDG_CACHE_HOME=$WORK/cache
 cp "$HELLO" hello.wat
-SHA=$(wat2wasm hello.wat -o /dev/stdout | sha256sum | cut -d' ' -f1)
+SHA=$(wat2wasm --debug-names hello.wat -o /dev/stdout | sha256sum | cut -d' ' -f1)
+
+# ---- docs/inspect.md's example, as written ------------------------------------
+# Its text output, but for what depends on the machine and the version.
+vary='s/^(version|target|bounds|module-sha256|cc): .*/\1: -/'
+awk '/^\$ daggercc --inspect hello$/ { on = 1; next } on && /^\$/ { exit }
+     on { print }' "$CLI/../../docs/inspect.md" | sed -E "$vary" > doc.txt
+dcc --deny http -O1 hello.wat -o hello
+dcc --inspect hello
+[[ -s doc.txt && $(sed -E "$vary" <<<"$out") == "$(cat doc.txt)" ]]
+ok $? "docs/inspect.md's example output: [$out] vs [$(cat doc.txt)]"
+cp hello hello-stripped && strip hello-stripped
+dcc --inspect hello-stripped
+expect_out_match "^module-sha256: +$SHA$" "strip keeps the note"
 
 # ---- a host program ---------------------------------------------------------
 dcc --deny http --env HOME=/nowhere -O1 hello.wat -o prog
