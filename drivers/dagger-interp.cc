@@ -387,7 +387,13 @@ struct TrapPlace {
   TrapPlace(const dgc_module *mod, const interp::Trap &trap,
             const std::string &msg) {
     const std::vector<interp::Frame> &trace = trap.*trace_member(TrapTrace());
+    // At most as many frames as a compiled program walks (traps.c).
+    const size_t max_frames = 64;
     for (auto f = trace.rbegin(); mod && f != trace.rend(); ++f) {
+      if (names.size() == max_frames) {
+        where.frames_cut = 1;
+        break;
+      }
       int64_t i = frame_index(*f);
       char buf[32];
       if (i >= 0)
