@@ -232,13 +232,12 @@ static int emit_calls(glue_ctx *c) {
   for (size_t i = 0; i < c->nmods; i++)
     fprintf(c->out, ", &dagger_glue_import%zu", i);
   fprintf(c->out, ");\n}\n\n");
-  /* The entry's wrapper stays a function of its own, not inlined into the
-   * glue: then a trap in code inlined into it is still named (where.c). */
-  fprintf(c->out,
-          "__attribute__((noinline)) %s %s(%s *);\n\n"
-          "int dagger_glue_entry(void) {\n",
-          abi->entry_kind == DGC_ENTRY_VOID ? "void" : "u32", entry,
-          DGC_W2C_INSTANCE_T);
+  /* A function of its own, not inlined into main's trap handling, so that
+   * a trap in the entry's code that the C compiler inlined here is still
+   * named (the glue's name table maps it to the entry, where.c). The
+   * entry's wrapper itself must stay inlinable: called through it with
+   * the instance's address unknown, n-body ran 1.2x slower. */
+  fprintf(c->out, "__attribute__((noinline)) int dagger_glue_entry(void) {\n");
   if (abi->entry_kind == DGC_ENTRY_VOID)
     fprintf(c->out, "  %s(&dagger_glue_instance);\n  return 0;\n}\n\n", entry);
   else
@@ -263,14 +262,14 @@ static int cmp_cname(const void *a, const void *b) {
 }
 
 /* The table naming a trap's place (rt/wasm2c/where.c): the C name and
- * wasm name of each defined function and of each exported function's
- * wrapper (Z_mZ_NAME, into which the C compiler often inlines the
- * function), sorted by C name. No defined functions when wasm2c's names
- * are unknown. */
+ * wasm name of each defined function, of each exported function's wrapper
+ * (Z_mZ_NAME) and of dagger_glue_entry (the C compiler often inlines a
+ * function into those), sorted by C name. No defined functions when wasm2c's
+ * names are unknown. */
 static int emit_func_names(glue_ctx *c) {
   const dgc_module *m = c->g->mod;
   uint32_t nf = c->g->func_cnames ? m->nfuncs : 0, n = 0;
-  fn_pair *f = calloc((size_t)nf + m->nexports + 1, sizeof *f);
+  fn_pair *f = calloc((size_t)nf + m->nexports + 2, sizeof *f);
   char(*bufs)[32] = calloc((size_t)nf + m->nexports + 1, sizeof *bufs);
   char **wrappers = calloc((size_t)m->nexports + 1, sizeof *wrappers);
   int rc = f && bufs && wrappers ? 0 : -1;
@@ -287,6 +286,14 @@ static int emit_func_names(glue_ctx *c) {
     else
       f[n++] = (fn_pair){wrappers[i], dgc_func_name(m, e->index, bufs[n], 32)};
   }
+  /* The glue's call of the entry, into which its code may be inlined. */
+  for (uint32_t i = 0; rc == 0 && i < m->nexports; i++)
+    if (wrappers[i] && strcmp(m->exports[i].name, c->g->abi->entry) == 0) {
+      f[n] = (fn_pair){"dagger_glue_entry",
+                       dgc_func_name(m, m->exports[i].index, bufs[n], 32)};
+      n++;
+      break;
+    }
   if (rc == 0) {
     qsort(f, n, sizeof *f, cmp_cname);
     fputs("const dagger_w2c_func dagger_glue_fns[] = {\n", c->out);

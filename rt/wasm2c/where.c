@@ -3,8 +3,8 @@
  * traps.c captured return addresses; here each is looked up in the
  * executable's own symbol table (.symtab of /proc/self/exe, mapped
  * read-only), which names the C function holding it; the glue's table maps
- * wasm2c's C names (w2c_..., and Z_mZ_... for an export's wrapper) back to
- * wasm names. A symbol table rather
+ * wasm2c's C names (w2c_..., Z_mZ_... for an export's wrapper, and the
+ * glue's dagger_glue_entry) back to wasm names. A symbol table rather
  * than a table of function addresses compiled into the program, because
  * the C compiler splits and clones functions (w2c_f.cold, w2c_f.part.0,
  * w2c_f.constprop.0: the name before the first dot is the function) and
@@ -125,7 +125,8 @@ static const char *wasm_name(const dagger_w2c_func *fns, size_t n,
   const dagger_w2c_func *f;
 
   if (len >= sizeof base ||
-      (strncmp(sym, "w2c_", 4) != 0 && strncmp(sym, "Z_", 2) != 0))
+      (strncmp(sym, "w2c_", 4) != 0 && strncmp(sym, "Z_", 2) != 0 &&
+       strncmp(sym, "dagger_glue_", 12) != 0))
     return NULL;
   memcpy(base, sym, len);
   base[len] = '\0';
@@ -143,9 +144,10 @@ size_t dagger_w2c_where(const dagger_w2c_func *fns, size_t n,
   for (size_t i = 0; !problem && i < site->npcs && k < max; i++) {
     const char *sym = symbol_at(&im, site->pcs[i]);
     const char *name = sym ? wasm_name(fns, n, sym) : NULL;
-    /* An export's wrapper (Z_...) calls its function only from the host:
-     * after a frame of that function it is the same call, not another. */
-    if (name && sym[0] == 'Z' && k > 0 && strcmp(names[k - 1], name) == 0)
+    /* An export's wrapper (Z_...) and the glue's entry call (dagger_...)
+     * are called only from the host: after a frame of their function they
+     * are the same call, not another. */
+    if (name && sym[0] != 'w' && k > 0 && strcmp(names[k - 1], name) == 0)
       continue;
     if (name)
       names[k++] = name;
