@@ -53,5 +53,17 @@ run env DAGGER_BACKTRACE=1 ./stripped
 expect_err "$(printf '%s\n' 'stripped: trap: integer divide by zero' \
   'stripped:   (no backtrace: the program is stripped of its symbols)')" \
   "a stripped program says why it has no backtrace"
+# A name from the module is the module's text: its control bytes are
+# escaped, so it cannot forge a line or reach the terminal. (A binary
+# module: function 0, exported as dagger_main, is named "ev\nX\e[1m".)
+printf '\x00asm\x01\x00\x00\x00%b%b%b%b%b' \
+  '\x01\x05\x01\x60\x00\x01\x7f' '\x03\x02\x01\x00' \
+  '\x07\x0f\x01\x0bdagger_main\x00\x00' '\x0a\x05\x01\x03\x00\x00\x0b' \
+  '\x00\x12\x04name\x01\x0b\x01\x00\x08ev\x0aX\x1b[1m' > hostile.wasm
+dcc hostile.wasm -o hostile
+expect_status 0 "compile a module with a hostile function name"
+run ./hostile
+expect_err 'hostile: trap: unreachable executed in ev\x0aX\x1b[1m' \
+  "a hostile function name is escaped"
 expect_clean_tmp "trap-place"
 done_testing
