@@ -20,6 +20,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -52,8 +53,9 @@ typedef struct build {
   bool have_runtime;
   dgc_objcache pc;            /* the program cache, when on */
   char prog_key[DGC_OBJ_KEY]; /* this program's key in it */
-  char *data_emit; /* --emit-c's copy of it: .incbin of a relative path */
-  char **units;    /* shards: the units' C (shard.c), nunits of them */
+  char *data_emit;    /* --emit-c's copy of it: .incbin of a relative path */
+  char **units;       /* shards: the units' C (shard.c), nunits of them */
+  char **func_cnames; /* wasm2c's C name of each defined function, or NULL */
   size_t nunits;
 } build;
 
@@ -318,6 +320,21 @@ static int fix_module(build *b) {
   return rc == 0 ? 0 : dgc_fail(b->d, "%s: cannot write", b->module_c);
 }
 
+/* The C names wasm2c gave the module's functions, for naming a trap's
+ * place. */
+static int read_cnames(build *b) {
+  uint8_t *text;
+  size_t len;
+  dgc_diag inner;
+  int rc;
+
+  if (dgc_read_input(b->module_c, &text, &len, &inner) != 0)
+    return dgc_fail(b->d, "%s: %s", b->module_c, inner.msg);
+  rc = dgc_w2c_func_cnames((char *)text, b->mod.nfuncs, &b->func_cnames, b->d);
+  free(text);
+  return rc;
+}
+
 static int translate(build *b) {
   dgc_argv a = {0};
   dgc_diag inner;
@@ -337,6 +354,8 @@ static int translate(build *b) {
   dgc_argv_free(&a);
   if (rc == 0)
     rc = fix_module(b);
+  if (rc == 0 && !b->o->harness)
+    rc = read_cnames(b);
   if (rc != 0 || b->abi.memory != DGC_MEM_DEFINED)
     return rc;
   if (dgc_read_input(b->module_h, (uint8_t **)&b->header, &len, &inner) != 0 ||
@@ -494,6 +513,48 @@ static int translate_more(build *b) {
   return 0;
 }
 
+/* The compiled-in limits as the note shows them ("NAME=VALUE"). */
+static void note_limits(const dgc_limits *l, char buf[3][48],
+                        const char *out[4]) {
+  size_t n = 0;
+
+  if (l->max_pages)
+    snprintf(buf[n], sizeof buf[n], "max-memory=%" PRIu64,
+             (uint64_t)l->max_pages * 65536),
+        out[n] = buf[n], n++;
+  if (l->timeout_ms)
+    snprintf(buf[n], sizeof buf[n], "timeout=%gs", l->timeout_ms / 1000.0),
+        out[n] = buf[n], n++;
+  if (l->cpu_ms)
+    snprintf(buf[n], sizeof buf[n], "cpu-time=%gs", l->cpu_ms / 1000.0),
+        out[n] = buf[n], n++;
+  out[n] = NULL;
+}
+
+/* The program's note (note.c): what built it, from what. */
+static int build_note(build *b, char **desc, size_t *len, dgc_diag *d) {
+  char hex[DGC_SHA256_HEX], lbuf[3][48];
+  const char *limits[4];
+  dgc_sha256 s;
+  dgc_note_info in = {.target = b->target->triple,
+                      .bounds = b->memcheck->name,
+                      .module_sha256 = hex,
+                      .static_link = b->o->static_link,
+                      .opt_level = b->o->opt_level,
+                      .policy = &b->o->policy,
+                      .env = b->o->env,
+                      .limits = limits,
+                      .flags = b->o->flags,
+                      .cc = b->o->cc ? b->o->cc : b->target->cc,
+                      .cflags = b->o->cflags};
+
+  note_limits(&b->o->limits, lbuf, limits);
+  dgc_sha256_init(&s);
+  dgc_sha256_update(&s, b->bytes, b->len);
+  dgc_sha256_final(&s, hex);
+  return dgc_note_build(&in, desc, len, d);
+}
+
 static dgc_glue glue_of(build *b, const char *memory_field) {
   return (dgc_glue){.mod = &b->mod,
                     .abi = &b->abi,
@@ -502,25 +563,33 @@ static dgc_glue glue_of(build *b, const char *memory_field) {
                     .env = b->o->env,
                     .limits = &b->o->limits,
                     .source = b->o->input,
-                    .static_link = b->o->static_link};
+                    .static_link = b->o->static_link,
+                    .func_cnames = b->func_cnames};
 }
 
 static int write_glue(build *b) {
   dgc_glue g = glue_of(b, b->memory_field);
   dgc_diag inner;
+  char *note = NULL;
   FILE *f;
   int rc;
 
   b->glue_c = dgc_tmp_path(b->dir, DGC_GLUE_C);
   if (!b->glue_c)
     return dgc_fail(b->d, "out of memory");
+  if (!b->o->harness && build_note(b, &note, &g.note_len, b->d) != 0)
+    return -1;
+  g.note = note;
   f = fopen(b->glue_c, "w");
-  if (!f)
+  if (!f) {
+    free(note);
     return dgc_fail(b->d, "%s: %s", b->glue_c, strerror(errno));
+  }
   if (b->o->harness)
     rc = dgc_emit_harness(f, b->o->harness, b->dir, &inner);
   else
     rc = dgc_emit_glue(f, &g, &inner);
+  free(note);
   if (fclose(f) != 0 && rc == 0)
     rc = dgc_fail(&inner, "cannot write the glue");
   return rc == 0 ? 0 : dgc_fail(b->d, "%s: %s", b->glue_c, inner.msg);
@@ -568,7 +637,7 @@ static int emit_c(build *b) {
 
 static dgc_cc_plan cc_plan(build *b) {
   return (dgc_cc_plan){.target = b->target,
-                       .cc = b->o->cc,
+                       .cc = b->o->cc ? b->o->cc : b->target->cc,
                        .cflags = b->o->cflags,
                        .opt_level = b->o->opt_level,
                        .memcheck = b->memcheck,
@@ -797,14 +866,22 @@ static int compile(build *b) {
  * not run yet); malloc'd, or NULL. */
 static char *glue_text(build *b) {
   dgc_glue g = glue_of(b, "DAGGERCC_MEMORY_FIELD");
-  char *text = NULL;
+  char *text = NULL, *note = NULL;
   size_t len;
   dgc_diag ignored;
-  FILE *f = open_memstream(&text, &len);
+  FILE *f;
 
-  if (!f)
+  /* The note too: a program whose note would differ is another program. */
+  if (build_note(b, &note, &g.note_len, &ignored) != 0)
     return NULL;
+  g.note = note;
+  f = open_memstream(&text, &len);
+  if (!f) {
+    free(note);
+    return NULL;
+  }
   int rc = dgc_emit_glue(f, &g, &ignored);
+  free(note);
   if (fclose(f) != 0 || rc != 0) {
     free(text);
     return NULL;
@@ -1036,6 +1113,7 @@ int dgc_compile(const dgc_options *o, dgc_diag *d) {
 
   if (b.have_abi)
     dgc_abi_free(&b.abi);
+  dgc_w2c_free_names(b.func_cnames, b.func_cnames ? b.mod.nfuncs : 0);
   if (b.have_mod)
     dgc_module_free(&b.mod);
   free(b.bytes);

@@ -89,13 +89,22 @@ typedef struct dgc_module {
   uint64_t mem_min, mem_max; /* pages; mem_max UINT64_MAX when absent */
   bool has_start;
   uint32_t start;
-  bool uses_simd; /* v128 seen in a type, global or local declaration */
+  bool uses_simd;   /* v128 seen in a type, global or local declaration */
+  uint32_t nfnames; /* the name section's function names, if it has any */
+  struct dgc_funcname {
+    uint32_t index; /* function index (imports first) */
+    char *name;
+  } * fnames;
 } dgc_module;
 
 /* 0 on success; -1 with a message naming the byte offset
  * ("at byte 0x1c: section 3 runs past the end of the file"). */
 int dgc_read_module(const uint8_t *buf, size_t len, dgc_module *m, dgc_diag *d);
 void dgc_module_free(dgc_module *m);
+/* The name to show for function index `func` in a trap: the name
+ * section's, else an export's, else "function N" written into buf. */
+const char *dgc_func_name(const dgc_module *m, uint32_t func, char *buf,
+                          size_t size);
 /* The function type of function index `func` (imports first), or NULL. */
 const dgc_functype *dgc_func_type(const dgc_module *m, uint32_t func);
 
@@ -201,6 +210,14 @@ int dgc_w2c_memory_field(const char *header, char *field, size_t size,
  * with a message when the text is not what 1.0.32 writes. */
 int dgc_w2c_fix_module(char **text, dgc_diag *d);
 
+/* The C function wasm2c made of each defined function (nfuncs, in order),
+ * read from its prototypes in the module's C: *out (malloc'd names), or
+ * NULL when the text is not laid out as 1.0.32 lays it out. -1 only when
+ * out of memory. */
+int dgc_w2c_func_cnames(const char *text, uint32_t nfuncs, char ***out,
+                        dgc_diag *d);
+void dgc_w2c_free_names(char **names, uint32_t n);
+
 /* ---- glue.c: the generated glue ------------------------------------------
  * The compiled-in policy: rules are stored and passed to the runtime as they
  * are (rt/policy.c matches them). With any allow rule, a URL no rule names is
@@ -236,6 +253,9 @@ typedef struct dgc_glue {
   const dgc_limits *limits; /* NULL: none */
   const char *source;       /* the input's name, for the header comment */
   bool static_link;         /* --static: append templates/glue-static.c */
+  char **func_cnames;       /* dgc_w2c_func_cnames: per defined function */
+  const char *note;         /* the note's descriptor (note.c), or NULL */
+  size_t note_len;
 } dgc_glue;
 
 /* Writes the whole glue: the template, then the module's part. 0, or -1
@@ -259,6 +279,33 @@ extern const size_t dgc_template_glue_static_size;
 /* templates/module-access.c: inserted into the module's C (names.c). */
 extern const unsigned char dgc_template_module_access[];
 extern const size_t dgc_template_module_access_size;
+
+/* ---- note.c: what built a program, as an ELF note (--inspect) ---------- */
+typedef struct dgc_note_info {
+  const char *target, *bounds;
+  const char *module_sha256; /* of the binary module compiled */
+  bool static_link;
+  int opt_level;
+  const dgc_policy *policy;
+  const char *const *env;    /* --env specs, NULL-ended, or NULL */
+  const char *const *limits; /* "NAME=VALUE", NULL-ended, or NULL */
+  const char *const *flags;  /* daggercc's words, NULL-ended, or NULL */
+  const char *cc, *cflags;   /* $CC, $CFLAGS, or NULL */
+} dgc_note_info;
+
+/* The note's descriptor: NUL-terminated "key=value" strings (note.c says
+ * which), malloc'd into *desc. 0, or -1 with a message. */
+int dgc_note_build(const dgc_note_info *in, char **desc, size_t *len,
+                   dgc_diag *d);
+/* Writes the C definition of the note holding desc (for the glue). */
+void dgc_note_emit(FILE *out, const char *desc, size_t len);
+/* Reads the descriptor of the daggercc note of the ELF file path (any
+ * class and byte order) into *desc (malloc'd, NUL after *len bytes). 0, or
+ * -1 with a message starting with the path: "not a daggercc program (...)"
+ * for a file that is none. */
+int dgc_note_read(const char *path, char **desc, size_t *len, dgc_diag *d);
+/* Prints a descriptor as "key: value" lines, or as one JSON object. */
+void dgc_note_print(FILE *out, const char *desc, size_t len, bool json);
 
 /* ---- plan.c: tool command lines from config.h ------------------------- */
 typedef struct dgc_argv {
@@ -671,6 +718,9 @@ typedef struct dgc_options {
   size_t shard_size; /* bytes of C per unit (shard.c); 0: the default */
   unsigned long long cache_max; /* the cache's cap in bytes; 0: the default
                                  * (DGC_CACHE_MAX_MIB), ULLONG_MAX: none */
+  /* For the program's note (note.c): the command-line words that shaped
+   * the program, NULL-ended or NULL. */
+  const char *const *flags;
   /* --harness (harness.c): no ABI check, the harness instead of the glue;
    * harness->modules[0] is input. NULL for a program. */
   const struct dgc_harness *harness;

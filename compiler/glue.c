@@ -234,7 +234,13 @@ static int emit_calls(glue_ctx *c) {
           DGC_W2C_INSTANTIATE);
   for (size_t i = 0; i < c->nmods; i++)
     fprintf(c->out, ", &dagger_glue_import%zu", i);
-  fprintf(c->out, ");\n}\n\nint dagger_glue_entry(void) {\n");
+  fprintf(c->out, ");\n}\n\n");
+  /* A function of its own, not inlined into main's trap handling, so that
+   * a trap in the entry's code that the C compiler inlined here is still
+   * named (the glue's name table maps it to the entry, where.c). The
+   * entry's wrapper itself must stay inlinable: called through it with
+   * the instance's address unknown, n-body ran 1.2x slower. */
+  fprintf(c->out, "__attribute__((noinline)) int dagger_glue_entry(void) {\n");
   if (abi->entry_kind == DGC_ENTRY_VOID)
     fprintf(c->out, "  %s(&dagger_glue_instance);\n  return 0;\n}\n\n", entry);
   else
@@ -248,6 +254,68 @@ static int emit_calls(glue_ctx *c) {
   fprintf(c->out, "}\n\n");
   free(entry);
   return 0;
+}
+
+typedef struct fn_pair {
+  const char *cname, *name;
+} fn_pair;
+
+static int cmp_cname(const void *a, const void *b) {
+  return strcmp(((const fn_pair *)a)->cname, ((const fn_pair *)b)->cname);
+}
+
+/* The table naming a trap's place (rt/wasm2c/where.c): the C name and
+ * wasm name of each defined function, of each exported function's wrapper
+ * (Z_mZ_NAME) and of dagger_glue_entry (the C compiler often inlines a
+ * function into those), sorted by C name. No defined functions when wasm2c's
+ * names are unknown. */
+static int emit_func_names(glue_ctx *c) {
+  const dgc_module *m = c->g->mod;
+  uint32_t nf = c->g->func_cnames ? m->nfuncs : 0, n = 0;
+  fn_pair *f = calloc((size_t)nf + m->nexports + 2, sizeof *f);
+  char(*bufs)[32] = calloc((size_t)nf + m->nexports + 1, sizeof *bufs);
+  char **wrappers = calloc((size_t)m->nexports + 1, sizeof *wrappers);
+  int rc = f && bufs && wrappers ? 0 : -1;
+
+  for (uint32_t i = 0; rc == 0 && i < nf; i++, n++)
+    f[n] = (fn_pair){c->g->func_cnames[i],
+                     dgc_func_name(m, m->nfuncimports + i, bufs[n], 32)};
+  for (uint32_t i = 0; rc == 0 && i < m->nexports; i++) {
+    const dgc_export *e = &m->exports[i];
+    if (e->kind != DGC_EXT_FUNC || e->index < m->nfuncimports)
+      continue;
+    if (!(wrappers[i] = dgc_w2c_export(e->name)))
+      rc = -1;
+    else
+      f[n++] = (fn_pair){wrappers[i], dgc_func_name(m, e->index, bufs[n], 32)};
+  }
+  /* The glue's call of the entry, into which its code may be inlined. */
+  for (uint32_t i = 0; rc == 0 && i < m->nexports; i++)
+    if (wrappers[i] && strcmp(m->exports[i].name, c->g->abi->entry) == 0) {
+      f[n] = (fn_pair){"dagger_glue_entry",
+                       dgc_func_name(m, m->exports[i].index, bufs[n], 32)};
+      n++;
+      break;
+    }
+  if (rc == 0) {
+    qsort(f, n, sizeof *f, cmp_cname);
+    fputs("const dagger_w2c_func dagger_glue_fns[] = {\n", c->out);
+    for (uint32_t i = 0; i < n; i++) {
+      fputs("    {", c->out);
+      dgc_put_literal(c->out, f[i].cname, true);
+      fputs(", ", c->out);
+      dgc_put_literal(c->out, f[i].name, true);
+      fputs("},\n", c->out);
+    }
+    fprintf(c->out, "%s};\nconst size_t dagger_glue_nfns = %" PRIu32 ";\n\n",
+            n ? "" : "    {NULL, NULL},\n", n);
+  }
+  for (uint32_t i = 0; wrappers && i < m->nexports; i++)
+    free(wrappers[i]);
+  free(wrappers);
+  free(f);
+  free(bufs);
+  return rc;
 }
 
 /* A function imported twice under one name has one thunk. */
@@ -275,6 +343,10 @@ static int emit_module_part(glue_ctx *c) {
   if (emit_memory_import(c) != 0)
     return -1;
   emit_policy(c);
+  if (emit_func_names(c) != 0)
+    return -1;
+  if (c->g->note)
+    dgc_note_emit(c->out, c->g->note, c->g->note_len);
   emit_init(c);
   emit_memory(c);
   if (emit_calls(c) != 0)

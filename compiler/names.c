@@ -211,3 +211,52 @@ int dgc_w2c_fix_module(char **text, dgc_diag *d) {
   free(access);
   return rc;
 }
+
+/* One line of wasm2c's prototypes, "static T w2c_NAME(Z_m_instance_t*...);":
+ * the C name, malloc'd, or NULL when the line is none. */
+static char *prototype_name(const char *line, size_t n) {
+  static const char inst[] = "(" DGC_W2C_INSTANCE_T "*";
+  const char *name, *open, *end = line + n;
+
+  if (n < 2 || strncmp(line, "static ", 7) != 0 || end[-1] != ';' ||
+      end[-2] != ')')
+    return NULL;
+  open = memchr(line, '(', n);
+  if (!open || (size_t)(end - open) < strlen(inst) ||
+      strncmp(open, inst, strlen(inst)) != 0)
+    return NULL;
+  for (name = open; name > line && name[-1] != ' ';)
+    name--;
+  if (strncmp(name, "w2c_", 4) != 0)
+    return NULL;
+  return strndup(name, (size_t)(open - name));
+}
+
+int dgc_w2c_func_cnames(const char *text, uint32_t nfuncs, char ***out,
+                        dgc_diag *d) {
+  char **names = calloc(nfuncs ? nfuncs : 1, sizeof *names);
+  uint32_t k = 0;
+
+  *out = NULL;
+  if (!names)
+    return dgc_fail(d, "out of memory");
+  for (const char *p = text; *p && k < nfuncs;) {
+    size_t n = strcspn(p, "\n");
+    names[k] = prototype_name(p, n);
+    if (names[k])
+      k++;
+    p += n + (p[n] == '\n');
+  }
+  if (k == nfuncs) {
+    *out = names;
+    return 0;
+  }
+  dgc_w2c_free_names(names, k);
+  return 0; /* a layout not 1.0.32's: no names, no error */
+}
+
+void dgc_w2c_free_names(char **names, uint32_t n) {
+  for (uint32_t i = 0; names && i < n; i++)
+    free(names[i]);
+  free(names);
+}

@@ -104,9 +104,12 @@ const dgc_memcheck *dgc_memcheck_find(const char *name) {
   return NULL;
 }
 
+/* --debug-names: the text's $names go into a name section, so that a
+ * trap names the function as the source does (docs/traps.md). */
 int dgc_plan_wat2wasm(dgc_argv *a, const char *in, const char *out,
                       dgc_diag *d) {
-  const char *const argv[] = {DGC_WAT2WASM, "-o", out, "--", in, NULL};
+  const char *const argv[] = {
+      DGC_WAT2WASM, "--debug-names", "-o", out, "--", in, NULL};
 
   push_all(a, argv);
   return done(a, d);

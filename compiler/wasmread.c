@@ -15,6 +15,8 @@
  * allocate much more than a small multiple of the file's size. */
 #include "compiler.h"
 
+#include <inttypes.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -748,9 +750,59 @@ static int skip_section(reader *r, dgc_module *m) {
   return 0;
 }
 
+/* The function names of a "name" section (subsection 1), read into
+ * m->fnames. A custom section is no part of the module's meaning: a name
+ * section that does not parse is dropped, never an error. */
+static int read_function_names(reader *r, dgc_module *m) {
+  uint8_t id;
+  uint32_t size, n;
+
+  while (r->pos < r->end) {
+    if (read_u8(r, &id) || read_u32(r, &size) || size > left(r))
+      return -1;
+    if (id != 1) {
+      r->pos += size;
+      continue;
+    }
+    if (read_count(r, "function name", sizeof *m->fnames, (void **)&m->fnames,
+                   &n))
+      return -1;
+    for (m->nfnames = 0; m->nfnames < n; m->nfnames++) {
+      struct dgc_funcname *f = &m->fnames[m->nfnames];
+      if (read_u32(r, &f->index) || read_name(r, "function", &f->name, false))
+        return -1;
+    }
+    return 0;
+  }
+  return 0;
+}
+
+static void drop_function_names(dgc_module *m) {
+  for (uint32_t i = 0; i < m->nfnames; i++)
+    free(m->fnames[i].name);
+  free(m->fnames);
+  m->fnames = NULL;
+  m->nfnames = 0;
+}
+
 static int read_custom_section(reader *r, dgc_module *m) {
-  if (read_name(r, "custom section", NULL, false))
-    return -1;
+  char *name = NULL;
+  size_t at = r->pos;
+
+  if (read_name(r, "custom section", &name, false)) {
+    /* A NUL in the name is valid, but names no section we read. */
+    r->pos = at;
+    return read_name(r, "custom section", NULL, false) ? -1
+                                                       : skip_section(r, m);
+  }
+  if (strcmp(name, "name") == 0 && !m->fnames) {
+    dgc_diag ignored;
+    reader sub = *r;
+    sub.d = &ignored;
+    if (read_function_names(&sub, m) != 0)
+      drop_function_names(m);
+  }
+  free(name);
   return skip_section(r, m);
 }
 
@@ -924,8 +976,22 @@ void dgc_module_free(dgc_module *m) {
   for (uint32_t i = 0; i < m->nexports; i++)
     free(m->exports[i].name);
   free(m->exports);
+  drop_function_names(m);
   memset(m, 0, sizeof *m);
   m->mem_max = UINT64_MAX;
+}
+
+const char *dgc_func_name(const dgc_module *m, uint32_t func, char *buf,
+                          size_t size) {
+  for (uint32_t i = 0; i < m->nfnames; i++)
+    if (m->fnames[i].index == func && m->fnames[i].name[0])
+      return m->fnames[i].name;
+  for (uint32_t i = 0; i < m->nexports; i++)
+    if (m->exports[i].kind == DGC_EXT_FUNC && m->exports[i].index == func &&
+        !strchr(m->exports[i].name, (char)0xff))
+      return m->exports[i].name;
+  snprintf(buf, size, "function %" PRIu32, func);
+  return buf;
 }
 
 const dgc_functype *dgc_func_type(const dgc_module *m, uint32_t func) {

@@ -141,7 +141,9 @@ bool wat_to_wasm(const char *path, const std::vector<uint8_t> &text,
                              wabt::ValidateOptions(features));
   if (wabt::Succeeded(r)) {
     wabt::MemoryStream stream;
-    wabt::WriteBinaryOptions options(features, true, false, false);
+    // Debug names: the $names of the text name a trap's function, as
+    // daggercc's wat2wasm --debug-names makes them do in compiled programs.
+    wabt::WriteBinaryOptions options(features, true, false, true);
     r = wabt::WriteBinaryModule(&stream, module.get(), options);
     wasm = std::move(stream.output_buffer().data);
   }
@@ -201,6 +203,7 @@ bool read_interp(const char *path, const std::vector<uint8_t> &wasm,
 // memory that the runtime's dagger_memory points at.
 struct HostEnv {
   dagger_rt *rt = nullptr;
+  const dgc_module *mod = nullptr;  // names for a trap's place
   bool has_memory = false;          // the module defines or imports one
   interp::Memory *memory = nullptr; // owned by the store; found lazily
   uint8_t *base = nullptr;
@@ -349,6 +352,73 @@ dagger_trap trap_kind(std::string_view msg) {
   return DAGGER_TRAP_OTHER;
 }
 
+// wabt 1.0.32's Trap keeps the call stack it was raised with in a private
+// member, trace_, and offers no accessor. An explicit instantiation may name
+// a private member, so this template hands out a pointer to it.
+struct TrapTrace {
+  using type = std::vector<interp::Frame> interp::Trap::*;
+  friend type trace_member(TrapTrace);
+};
+template <typename Tag, typename Tag::type Member> struct Expose {
+  friend typename Tag::type trace_member(Tag) { return Member; }
+};
+template struct Expose<TrapTrace, &interp::Trap::trace_>;
+
+// The function index (imports first) of a frame's function, or -1.
+int64_t frame_index(const interp::Frame &f) {
+  if (!f.inst)
+    return -1;
+  const interp::RefVec &funcs = f.inst->funcs();
+  for (size_t i = 0; i < funcs.size(); i++)
+    if (funcs[i] == f.func)
+      return static_cast<int64_t>(i);
+  return -1;
+}
+
+// The place of a trap: its function and the wasm functions on the stack
+// (innermost first) from the trap's trace, and for an out-of-bounds load or
+// store the address and size from wabt's message ("out of bounds memory
+// access: access at 305419896+8 >= max value 65536").
+struct TrapPlace {
+  std::vector<std::string> names;
+  std::vector<const char *> frames;
+  dagger_trap_where where{};
+
+  TrapPlace(const dgc_module *mod, const interp::Trap &trap,
+            const std::string &msg) {
+    const std::vector<interp::Frame> &trace = trap.*trace_member(TrapTrace());
+    // At most as many frames as a compiled program walks (traps.c).
+    const size_t max_frames = 64;
+    for (auto f = trace.rbegin(); mod && f != trace.rend(); ++f) {
+      if (names.size() == max_frames) {
+        where.frames_cut = 1;
+        break;
+      }
+      int64_t i = frame_index(*f);
+      char buf[32];
+      if (i >= 0)
+        names.emplace_back(
+            dgc_func_name(mod, static_cast<uint32_t>(i), buf, sizeof buf));
+    }
+    for (const std::string &n : names)
+      frames.push_back(n.c_str());
+    where.frames = frames.data();
+    where.nframes = frames.size();
+    where.function = frames.empty() ? nullptr : frames[0];
+    where.why = "the trap carries no stack";
+    unsigned long long addr;
+    long size;
+    if (std::sscanf(msg.c_str(),
+                    "out of bounds memory access: access at %llu+%ld", &addr,
+                    &size) == 2 &&
+        size > 0) {
+      where.has_address = 1;
+      where.address = addr;
+      where.size = static_cast<uint32_t>(size);
+    }
+  }
+};
+
 // The runtime's report (flush, one line, status); a message we do not know
 // is also shown verbatim, since it may be a fault of this tool. The trap
 // that follows WASI's proc_exit is no trap: the status is the guest's.
@@ -358,7 +428,12 @@ int report_trap(const char *path, HostEnv &env, const interp::Trap::Ptr &trap) {
     return status;
   std::string msg = trap ? trap->message() : std::string("(no message)");
   dagger_trap kind = trap_kind(msg);
-  status = dagger_trap_report(env.rt, kind);
+  if (trap) {
+    TrapPlace place(env.mod, *trap, msg);
+    status = dagger_trap_report_at(env.rt, kind, &place.where);
+  } else {
+    status = dagger_trap_report(env.rt, kind);
+  }
   if (kind == DAGGER_TRAP_OTHER)
     fail(path, "wabt trap: %s", msg.c_str());
   return status;
@@ -467,7 +542,8 @@ struct Policy {
 };
 
 int run(const char *path, const Policy &policy, const wabt::Features &features,
-        interp::ModuleDesc desc, const dgc_abi &abi, dagger_limits lim) {
+        interp::ModuleDesc desc, const dgc_module &mod, const dgc_abi &abi,
+        dagger_limits lim) {
   std::string program = program_name(path);
   std::vector<const char *> allow(policy.allow), deny(policy.deny);
   allow.push_back(nullptr);
@@ -485,6 +561,7 @@ int run(const char *path, const Policy &policy, const wabt::Features &features,
   cfg.env = wasi_env.data();
   cfg.args = args.data();
   HostEnv env;
+  env.mod = &mod;
   env.rt = dagger_rt_new(&cfg);
   if (!env.rt) {
     fail(path, "out of memory");
@@ -527,7 +604,7 @@ int load_and_run_unguarded(const char *path, const Policy &policy) {
   if (check_abi(path, wasm, &m, &abi) &&
       read_interp(path, wasm, run_features, &desc))
     status =
-        run(path, policy, run_features, std::move(desc), abi, policy.limits);
+        run(path, policy, run_features, std::move(desc), m, abi, policy.limits);
   dgc_abi_free(&abi);
   dgc_module_free(&m);
   return status;

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { EXIT_USAGE = 2, MAX_RULES = 256 };
+enum { EXIT_USAGE = 2, MAX_RULES = 256, MAX_FLAGS = 4 * MAX_RULES + 64 };
 
 /* The help, in two parts around the list of targets. */
 static const char usage_text[] =
@@ -74,6 +74,9 @@ static const char usage_tail[] =
     "                   (for clang -I), then exit\n"
     "  --print-policy   print what a program built with the given --allow and\n"
     "                   --deny rules may open, then exit\n"
+    "  --inspect PROGRAM  print what built PROGRAM (its daggercc version,\n"
+    "                   target, bounds, policy, limits, module SHA-256 and\n"
+    "                   flags), then exit; --json prints it as JSON\n"
     "  --help           print this help and exit\n"
     "  --version        print the version and exit\n"
     "\n"
@@ -111,6 +114,14 @@ typedef struct cli {
   bool print_sdk_dir;
   bool print_features, print_runner;
   const char *build_runtime; /* --build-runtime DIR */
+  const char *inspect;       /* --inspect PROGRAM */
+  bool json;                 /* --json (with --inspect) */
+  /* The words that shaped the program, for its note: "--opt=VALUE" joined
+   * when given as two words (malloc'd, in joined[]). */
+  const char *flags[MAX_FLAGS + 1];
+  size_t nflags;
+  char *joined[MAX_FLAGS];
+  size_t njoined;
 } cli;
 
 /* ---- progress on a terminal ------------------------------------------- */
@@ -377,6 +388,10 @@ static int parse_one(cli *c, int argc, char **argv, int *i) {
     return limit_seconds("--cpu-time", v, &c->o.limits.cpu_ms);
   if ((v = value_of("--harness", argc, argv, i, &missing)))
     return c->harness.source = v, 0;
+  if ((v = value_of("--inspect", argc, argv, i, &missing)))
+    return non_empty("--inspect", v, &c->inspect);
+  if (strcmp(a, "--json") == 0)
+    return c->json = true, 0;
   if (missing)
     return usage_error("%s needs a value", a);
   if (a[0] == '-' && a[1] != '\0')
@@ -401,19 +416,69 @@ static int check_target(cli *c) {
   return 0;
 }
 
+/* Options that change nothing in the program, or name files (whose
+ * paths would make the note, and the program, depend on where it was
+ * built): left out of its note. */
+static bool unrecorded(const char *a) {
+  static const char *const prefixes[] = {"-o", "--emit-c", "-j", "--harness",
+                                         "--inspect"};
+  static const char *const words[] = {"-v", "--no-cache", "--json"};
+
+  for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+    if (strncmp(a, prefixes[i], strlen(prefixes[i])) == 0)
+      return true;
+  for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+    if (strcmp(a, words[i]) == 0)
+      return true;
+  return a[0] != '-';
+}
+
+/* Records the option argv[from] (with its value argv[to] when given
+ * apart) in the program's flags. Every option not left out above is
+ * recorded, those added later (limits) included. */
+static int record_flag(cli *c, char **argv, int from, int to) {
+  const char *a = argv[from];
+  char *j;
+
+  if (unrecorded(a))
+    return 0;
+  if (c->nflags == MAX_FLAGS)
+    return usage_error("too many options");
+  if (to == from || strncmp(a, "--", 2) != 0) {
+    c->flags[c->nflags++] = a;
+    if (to != from && c->nflags < MAX_FLAGS)
+      c->flags[c->nflags++] = argv[to];
+    return 0;
+  }
+  j = malloc(strlen(a) + strlen(argv[to]) + 2);
+  if (!j)
+    return usage_error("out of memory");
+  sprintf(j, "%s=%s", a, argv[to]);
+  c->joined[c->njoined++] = j;
+  c->flags[c->nflags++] = j;
+  return 0;
+}
+
 static int parse(cli *c, int argc, char **argv) {
   bool options = true;
 
   for (int i = 1; i < argc; i++) {
-    int rc;
+    int rc, from = i;
     if (options && strcmp(argv[i], "--") == 0) {
       options = false;
       continue;
     }
     rc = options ? parse_one(c, argc, argv, &i) : take_input(c, argv[i]);
+    if (rc == 0 && options)
+      rc = record_flag(c, argv, from, i);
     if (rc != 0)
       return rc;
   }
+  c->o.flags = c->flags;
+  if (c->json && !c->inspect)
+    return usage_error("--json goes with --inspect PROGRAM");
+  if (c->inspect)
+    return 0;
   if (c->print_policy || c->print_sdk_dir || c->print_features ||
       c->print_runner || c->build_runtime)
     return check_target(c);
@@ -514,6 +579,21 @@ static int compile(cli *c) {
   return rc;
 }
 
+/* --inspect PROGRAM [--json]: what built it, from its note. */
+static int inspect(cli *c) {
+  char *desc;
+  size_t len;
+  dgc_diag d;
+
+  if (dgc_note_read(c->inspect, &desc, &len, &d) != 0) {
+    dgc_print_error(stderr, "daggercc", "%s", d.msg);
+    return 1;
+  }
+  dgc_note_print(stdout, desc, len, c->json);
+  free(desc);
+  return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+}
+
 /* --print-runner, --print-features, --build-runtime: about the target. */
 static int about_target(cli *c) {
   const dgc_target *t = dgc_target_find(c->o.target);
@@ -535,17 +615,12 @@ static int about_target(cli *c) {
   return rc != 0 || fflush(stdout) != 0 ? 1 : 0;
 }
 
-int main(int argc, char **argv) {
-  static cli c;
+/* Everything but --inspect: print something about the target, or
+ * compile. */
+static int build(cli *c) {
   int rc;
 
-  c.o.opt_level = 2;
-  c.o.policy.allow = c.allow;
-  c.o.policy.deny = c.deny;
-  rc = parse(&c, argc, argv);
-  if (rc != 0)
-    return rc < 0 ? 0 : rc;
-  if (c.print_sdk_dir) {
+  if (c->print_sdk_dir) {
     /* The C guest SDK (sdk/dagger.h), beside the runtime headers. */
     char *dir = resource_dir(DGC_REL_INCDIR "/sdk", true);
     if (!dir)
@@ -554,23 +629,40 @@ int main(int argc, char **argv) {
     free(dir);
     return fflush(stdout) == 0 ? 0 : 1;
   }
-  if (c.print_policy) {
-    dgc_policy_print(stdout, &c.o.policy);
+  if (c->print_policy) {
+    dgc_policy_print(stdout, &c->o.policy);
     return fflush(stdout) == 0 ? 0 : 1;
   }
-  c.o.cc = env("CC");
-  c.o.cflags = env("CFLAGS");
-  c.o.tmpdir = env("TMPDIR");
-  if ((rc = shard_size(&c, env("DAGGER_SHARD_SIZE"))) != 0 ||
-      (rc = cache_max(&c, env("DAGGER_CACHE_MAX"))) != 0)
+  c->o.cc = env("CC");
+  c->o.cflags = env("CFLAGS");
+  c->o.tmpdir = env("TMPDIR");
+  if ((rc = shard_size(c, env("DAGGER_SHARD_SIZE"))) != 0 ||
+      (rc = cache_max(c, env("DAGGER_CACHE_MAX"))) != 0)
     return rc;
   install_handlers();
-  if (!find_paths(&c.o.paths))
+  if (!find_paths(&c->o.paths))
     rc = 1;
-  else if (c.print_runner || c.print_features || c.build_runtime)
-    rc = about_target(&c);
+  else if (c->print_runner || c->print_features || c->build_runtime)
+    rc = about_target(c);
   else
-    rc = compile(&c);
-  free_paths(&c.o.paths);
+    rc = compile(c);
+  free_paths(&c->o.paths);
   return rc;
+}
+
+int main(int argc, char **argv) {
+  static cli c;
+  int rc;
+
+  c.o.opt_level = 2;
+  c.o.policy.allow = c.allow;
+  c.o.policy.deny = c.deny;
+  rc = parse(&c, argc, argv);
+  if (rc == 0 && c.inspect)
+    rc = inspect(&c);
+  else if (rc == 0)
+    rc = build(&c);
+  for (size_t i = 0; i < c.njoined; i++)
+    free(c.joined[i]);
+  return rc < 0 ? 0 : rc;
 }

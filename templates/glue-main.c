@@ -55,12 +55,17 @@ int dagger_glue_entry(void);
 /* Frees the instance and an imported memory; safe after a trap. main
  * does not call it: it leaves the instance to the process's exit. */
 void dagger_glue_free(void);
+/* The module's functions, for naming a trap's place: C name and wasm name,
+ * sorted by C name. */
+extern const dagger_w2c_func dagger_glue_fns[];
+extern const size_t dagger_glue_nfns;
 
 /* ---- fixed part -------------------------------------------------------- */
 
 /* After WASI's proc_exit: leaves the guest through wasm2c's trap jump, from
  * any depth; dagger_glue_run then asks the runtime for the status. */
 void dagger_glue_exit(void) {
+  dagger_w2c_no_site();
   wasm_rt_trap(WASM_RT_TRAP_UNREACHABLE);
 }
 
@@ -114,6 +119,24 @@ static int dagger_glue_limits_init(dagger_rt *rt) {
   return 0;
 }
 
+/* The trap's report, with the place captured as it was raised. */
+static int dagger_glue_report(dagger_rt *rt, wasm_rt_trap_t code) {
+  const dagger_w2c_trap_site *site = dagger_w2c_site();
+  const char *names[DAGGER_W2C_MAX_FRAMES], *why = NULL;
+  size_t n = dagger_w2c_where(dagger_glue_fns, dagger_glue_nfns, names,
+                              DAGGER_W2C_MAX_FRAMES, &why);
+  dagger_trap_where w = {.function = n ? names[0] : NULL,
+                         .has_address = site->has_address,
+                         .address = site->address,
+                         .size = site->size,
+                         .frames = names,
+                         .nframes = n,
+                         .frames_cut = site->cut,
+                         .why = why};
+
+  return dagger_trap_report_at(rt, dagger_glue_trap_kind(code), &w);
+}
+
 /* Both instantiation (the start function) and the entry call run under one
  * trap handler. The setjmp lives in this frame, which stays active for as
  * long as guest code runs; nothing set after it is read after a longjmp. */
@@ -125,7 +148,7 @@ static int dagger_glue_run(dagger_rt *rt) {
   if (code != WASM_RT_TRAP_NONE && dagger_wasi_exited(rt, &status))
     return status;
   if (code != WASM_RT_TRAP_NONE)
-    return dagger_trap_report(rt, dagger_glue_trap_kind(code));
+    return dagger_glue_report(rt, code);
   dagger_glue_instantiate();
   status = dagger_glue_entry();
   dagger_limits_stop(rt);

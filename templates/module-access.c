@@ -31,6 +31,10 @@
  *   the compiler keeps it in a register and the check is one compare and
  *   a branch, where it was an add, a compare and a branch.
  *
+ * - The explicit check's trap names the access: dagger_w2c_oob gets the
+ *   guest address and size for the trap line (rt/wasm2c/traps.c), where
+ *   wasm2c's TRAP(OOB) said only "out of bounds".
+ *
  * It is a fragment of the module's C, which has already included wasm-rt.h
  * and defined u8 .. f64, MEMCHECK and wasm2c's own DEFINE_LOAD and
  * DEFINE_STORE; it also compiles on its own (a test does), for gcc and
@@ -40,6 +44,7 @@
 
 #include <stdint.h>
 
+#include "dagger/wasm2c.h"
 #include "wasm-rt.h"
 
 /* daggercc's wasm-rt.h keeps a memory's size in bytes in 64 bits (wabt's
@@ -118,7 +123,7 @@ DAGGER_ACCESS(f64, double, DAGGER_CELL(f64), double, DAGGER_FORCE_FP)
 #undef MEMCHECK
 #define MEMCHECK(mem, a, t)                                                    \
   if (UNLIKELY((int64_t)(a) > (int64_t)(mem)->size - (int64_t)sizeof(t)))      \
-    TRAP(OOB);
+    dagger_w2c_oob((uint64_t)(a), (uint32_t)sizeof(t));
 #endif
 
 #undef DEFINE_LOAD

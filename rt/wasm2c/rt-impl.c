@@ -49,13 +49,27 @@
 _Static_assert(sizeof(((wasm_rt_memory_t *)0)->size) == 8,
                "wasm-rt.h must be daggercc's copy, with a 64-bit memory size");
 
+#include "wasm2c.h"
+
+/* wabt's wasm_rt_trap, renamed: every trap goes through ours, which first
+ * records where it happened (traps.c). */
+void wabt_trap(wasm_rt_trap_t code);
+
 #define wasm_rt_allocate_memory wabt_allocate_memory_unused
 #define wasm_rt_grow_memory wabt_grow_memory_unused
 #define wasm_rt_free_memory wabt_free_memory_unused
+#define wasm_rt_trap wabt_trap
 #include "wasm-rt-impl.inc"
 #undef wasm_rt_allocate_memory
 #undef wasm_rt_grow_memory
 #undef wasm_rt_free_memory
+#undef wasm_rt_trap
+
+void wasm_rt_trap(wasm_rt_trap_t code) {
+  dagger_w2c_capture();
+  wabt_trap(code);
+  abort(); /* wabt_trap jumps; never here */
+}
 
 #define WASM_PAGE ((uint64_t)65536)
 /* The most pages a wasm32 memory can have. */

@@ -8,7 +8,14 @@
  * which restores the signal mask; under the explicit one it is glibc's
  * setjmp/longjmp, which does not, so the handler unblocks its signal
  * itself: otherwise the trap report would run with SIGSEGV blocked, and a
- * second fault there would kill the process without a word. */
+ * second fault there would kill the process without a word.
+ *
+ * Where a trap happened is captured here, before the jump unwinds the
+ * guest's frames: the return addresses of the stack (libgcc's unwinder,
+ * from the unwind tables every program is compiled with; no instrumented
+ * prologue, nothing spent until a trap), and for an out-of-bounds access
+ * the guest address (and its size, when the explicit check knows it).
+ * where.c turns the addresses into wasm function names after the jump. */
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include "wasm2c.h"
 
@@ -17,6 +24,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unwind.h>
 
 #include "wasm-rt-impl.h"
 #include "wasm-rt.h"
@@ -37,6 +45,49 @@ static struct {
 } g;
 
 static const int signals[] = {SIGSEGV, SIGBUS};
+
+/* The trap's place, filled once per run by the first trap. */
+static dagger_w2c_trap_site site;
+
+static _Unwind_Reason_Code one_frame(struct _Unwind_Context *ctx, void *arg) {
+  int before = 0;
+  uintptr_t ip = (uintptr_t)_Unwind_GetIPInfo(ctx, &before);
+
+  (void)arg;
+  if (site.npcs == DAGGER_W2C_MAX_FRAMES) {
+    site.cut = 1;
+    return _URC_END_OF_STACK;
+  }
+  /* A return address may be past the end of a function ending in a
+   * noreturn call: look one byte back, into the call. */
+  if (ip)
+    site.pcs[site.npcs++] = before ? ip : ip - 1;
+  return _URC_NO_REASON;
+}
+
+void dagger_w2c_capture(void) {
+  if (site.captured)
+    return;
+  site.captured = 1;
+  _Unwind_Backtrace(one_frame, NULL);
+}
+
+void dagger_w2c_oob(uint64_t addr, uint32_t size) {
+  if (!site.captured) {
+    site.has_address = 1;
+    site.address = addr;
+    site.size = size;
+  }
+  wasm_rt_trap(WASM_RT_TRAP_OOB);
+}
+
+void dagger_w2c_no_site(void) {
+  site.captured = 1;
+}
+
+const dagger_w2c_trap_site *dagger_w2c_site(void) {
+  return &site;
+}
 
 /* glibc: the top of the main thread's stack when the program started. */
 extern void *__libc_stack_end;
@@ -88,8 +139,14 @@ static wasm_rt_trap_t classify(uintptr_t a) {
 #if WASM_RT_MEMCHECK_SIGNAL_HANDLER
   if (g.memory_base && *g.memory_base) {
     uintptr_t base = (uintptr_t)*g.memory_base;
-    if (a >= base && a - base < RESERVATION)
+    if (a >= base && a - base < RESERVATION) {
+      /* The first byte the access could not reach: its start when it
+       * begins past the end, the end of memory when it straddles it. The
+       * size would take decoding the instruction: left unknown. */
+      site.has_address = 1;
+      site.address = a - base;
       return WASM_RT_TRAP_OOB;
+    }
   }
 #endif
   if (a >= g.stack_lo && a < g.stack_hi)
@@ -122,6 +179,7 @@ static void on_fault(int sig, siginfo_t *si, void *context) {
     raise(sig);
     return;
   }
+  dagger_w2c_capture();
   sigemptyset(&set);
   sigaddset(&set, sig);
   sigprocmask(SIG_UNBLOCK, &set, NULL);

@@ -66,6 +66,45 @@ void dagger_w2c_traps_fini(void);
 extern uint32_t dagger_w2c_max_pages;
 extern void (*dagger_w2c_memory_refused)(uint32_t pages);
 
+/* ---- where a trap happened (traps.c captures, where.c names) ---------- */
+enum { DAGGER_W2C_MAX_FRAMES = 64 };
+
+typedef struct dagger_w2c_trap_site {
+  int captured;    /* the stack was walked (the first trap of the run) */
+  int has_address; /* out of bounds: the guest address is known */
+  uint64_t address;
+  uint32_t size; /* bytes of the access; 0: unknown (guard pages) */
+  int cut;       /* the stack had more frames than pcs holds */
+  size_t npcs;
+  uintptr_t pcs[DAGGER_W2C_MAX_FRAMES]; /* innermost first */
+} dagger_w2c_trap_site;
+
+/* Walks the stack into the trap site, once (later calls do nothing).
+ * Called as a trap is raised, before the jump out of the guest. */
+void dagger_w2c_capture(void);
+/* An explicit bounds check failed: an access of size bytes at addr.
+ * Raises the out-of-bounds trap. */
+__attribute__((noreturn)) void dagger_w2c_oob(uint64_t addr, uint32_t size);
+/* The trap about to be raised is no trap (WASI's proc_exit unwinding the
+ * guest): nothing to capture. */
+void dagger_w2c_no_site(void);
+/* The trap's site, as captured. */
+const dagger_w2c_trap_site *dagger_w2c_site(void);
+
+/* A wasm function of the module: the C function wasm2c made of it and the
+ * name to show (the name section's, else an export's, else "function N").
+ * The glue defines the table, sorted by cname (strcmp). */
+typedef struct dagger_w2c_func {
+  const char *cname, *name;
+} dagger_w2c_func;
+
+/* Names the functions of the trap's site: at most max names into names
+ * (innermost first), by reading this executable's symbol table and the
+ * glue's table fns[n]. Returns how many; 0 when nothing is known (*why,
+ * when not NULL, then says why, e.g. the program was stripped). */
+size_t dagger_w2c_where(const dagger_w2c_func *fns, size_t n,
+                        const char **names, size_t max, const char **why);
+
 #ifdef __cplusplus
 }
 #endif

@@ -644,6 +644,108 @@ static void test_sha256(void) {
   }
 }
 
+/* ---- note.c: the program's note, in ELF files of every kind ------------ */
+
+static void put_n(uint8_t *p, uint64_t v, int n, bool big) {
+  for (int i = 0; i < n; i++)
+    p[big ? n - 1 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+/* An ELF file of the given class and byte order holding the sections
+ * null, .shstrtab and .note.daggercc (with desc); with xnum, its section
+ * count and name index in section 0 (the extended numbering). Returns its
+ * size. */
+static size_t make_elf(uint8_t *f, bool is64, bool big, bool xnum,
+                       const char *desc, size_t dlen) {
+  static const char names[] = "\0.shstrtab\0.note.daggercc";
+  size_t eh = is64 ? 64 : 52, sh = is64 ? 64 : 40, at = eh, strs, note;
+  size_t shoff, w = is64 ? 8 : 4;
+
+  memset(f, 0, 4096);
+  memcpy(f, "\177ELF", 4);
+  f[4] = is64 ? 2 : 1;
+  f[5] = big ? 2 : 1;
+  f[6] = 1;
+  strs = at;
+  memcpy(f + at, names, sizeof names);
+  at = (at + sizeof names + 3) & ~(size_t)3;
+  note = at;
+  put_n(f + at, 9, 4, big);
+  put_n(f + at + 4, dlen, 4, big);
+  put_n(f + at + 8, 1, 4, big);
+  memcpy(f + at + 12, "daggercc", 9);
+  memcpy(f + at + 24, desc, dlen);
+  at = (at + 24 + dlen + 7) & ~(size_t)7;
+  shoff = at;
+  put_n(f + (is64 ? 40 : 32), shoff, (int)w, big);
+  put_n(f + (is64 ? 58 : 46), sh, 2, big);
+  put_n(f + (is64 ? 60 : 48), xnum ? 0 : 3, 2, big);
+  put_n(f + (is64 ? 62 : 50), xnum ? 0xffff : 1, 2, big);
+  if (xnum) {
+    put_n(f + shoff + (is64 ? 32 : 20), 3, (int)w, big); /* sh_size */
+    put_n(f + shoff + (is64 ? 40 : 24), 1, 4, big);      /* sh_link */
+  }
+  for (int i = 1; i < 3; i++) {
+    uint8_t *h = f + shoff + (size_t)i * sh;
+    put_n(h, i == 1 ? 1 : 11, 4, big);
+    put_n(h + 4, i == 1 ? 3 : 7, 4, big);
+    put_n(h + (is64 ? 24 : 16), i == 1 ? strs : note, (int)w, big);
+    put_n(h + (is64 ? 32 : 20), i == 1 ? sizeof names : 24 + dlen, (int)w, big);
+  }
+  return shoff + 3 * sh;
+}
+
+static int write_file(const char *path, const uint8_t *b, size_t n) {
+  FILE *f = fopen(path, "wb");
+  int rc = f && fwrite(b, 1, n, f) == n ? 0 : -1;
+  if (f && fclose(f) != 0)
+    rc = -1;
+  return rc;
+}
+
+static void test_note(void) {
+  const char *rules[] = {"http"};
+  dgc_policy pol = {.deny = rules, .ndeny = 1};
+  const char *limits[] = {"max-memory=1048576", NULL};
+  dgc_note_info in = {.target = "s390x-linux-gnu",
+                      .bounds = "explicit",
+                      .module_sha256 = "ab",
+                      .opt_level = 2,
+                      .policy = &pol,
+                      .limits = limits};
+  static uint8_t f[4096];
+  char path[] = "note-elf.XXXXXX", *desc, *got;
+  size_t len, glen, n;
+  dgc_diag d;
+  int fd = mkstemp(path);
+
+  CU_ASSERT_FATAL(fd >= 0);
+  close(fd);
+  CU_ASSERT_EQUAL_FATAL(dgc_note_build(&in, &desc, &len, &d), 0);
+  for (n = 0; n < len && strcmp(desc + n, "limit=max-memory=1048576");)
+    n += strlen(desc + n) + 1;
+  CU_ASSERT(n < len); /* the limit is an entry of its own */
+  for (int k = 0; k < 8; k++) {
+    n = make_elf(f, k & 1, k & 2, k & 4, desc, len);
+    CU_ASSERT_EQUAL_FATAL(write_file(path, f, n), 0);
+    CU_ASSERT_EQUAL(dgc_note_read(path, &got, &glen, &d), 0);
+    if (glen == len && memcmp(got, desc, len) == 0)
+      free(got);
+    else
+      CU_FAIL("the note read back differs");
+  }
+  /* Damaged: section headers past the end; a truncated header. */
+  put_n(f + 40, 1u << 20, 8, true);
+  CU_ASSERT_EQUAL_FATAL(write_file(path, f, n), 0);
+  CU_ASSERT_EQUAL(dgc_note_read(path, &got, &glen, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "damaged ELF file"));
+  CU_ASSERT_EQUAL_FATAL(write_file(path, f, 20), 0);
+  CU_ASSERT_EQUAL(dgc_note_read(path, &got, &glen, &d), -1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(d.msg, "not a daggercc program"));
+  unlink(path);
+  free(desc);
+}
+
 int main(void) {
   static const struct {
     const char *name;
@@ -666,6 +768,7 @@ int main(void) {
       {"run", test_run},
       {"tmp registry", test_tmp_registry},
       {"glue", test_glue},
+      {"note", test_note},
       {"glue defined memory", test_glue_defined_memory},
       {"policy print", test_policy_print},
       {"sha256", test_sha256},

@@ -1,7 +1,7 @@
 ;; A trap in the start function is reported like any other, after flushing.
 ;; status: 204
 ;; stdout: started
-;; stderr: start-trap: trap: integer divide by zero
+;; stderr: start-trap: trap: integer divide by zero in init
 (module
   (import "dagger" "open" (func $open (param i32 i32) (result i32)))
   (import "dagger" "write" (func $write (param i32 i32 i32) (result i32)))

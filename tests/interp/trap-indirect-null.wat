@@ -1,6 +1,6 @@
 ;; An empty table slot: same kind as a type mismatch, as in wasm2c's output.
 ;; status: 206
-;; stderr: trap-indirect-null: trap: indirect call type mismatch
+;; stderr: trap-indirect-null: trap: indirect call type mismatch in dagger_main
 (module
   (type $i (func (result i32)))
   (table 2 funcref)

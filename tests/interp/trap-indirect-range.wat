@@ -1,6 +1,6 @@
 ;; An index past the table's end: same kind, as in wasm2c's output.
 ;; status: 206
-;; stderr: trap-indirect-range: trap: indirect call type mismatch
+;; stderr: trap-indirect-range: trap: indirect call type mismatch in dagger_main
 (module
   (type $i (func (result i32)))
   (table 1 funcref)

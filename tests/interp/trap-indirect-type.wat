@@ -1,5 +1,5 @@
 ;; status: 206
-;; stderr: trap-indirect-type: trap: indirect call type mismatch
+;; stderr: trap-indirect-type: trap: indirect call type mismatch in dagger_main
 (module
   (type $i (func (result i32)))
   (type $f (func (param f32) (result f32)))

@@ -1,5 +1,5 @@
 ;; status: 202
-;; stderr: trap-oob-load: trap: out of bounds memory access
+;; stderr: trap-oob-load: trap: out of bounds memory access (4 bytes at 0xfffe) in dagger_main
 (module
   (memory 1)
   (func (export "dagger_main") (result i32)

@@ -1,7 +1,7 @@
 ;; Buffered output is flushed before the trap report; status 200 + kind.
 ;; status: 201
 ;; stdout: before the trap
-;; stderr: trap-unreachable: trap: unreachable executed
+;; stderr: trap-unreachable: trap: unreachable executed in dagger_main
 (module
   (import "dagger" "open" (func $open (param i32 i32) (result i32)))
   (import "dagger" "write" (func $write (param i32 i32 i32) (result i32)))

@@ -435,6 +435,36 @@ static int read_bytes(const char *bytes, size_t len, dgc_module *m) {
   return rc;
 }
 
+/* The name a trap gives a function: the name section's, else an export's,
+ * else its index; a name section that does not parse is dropped, and the
+ * module still reads. */
+static void test_func_names(void) {
+#define FUNCS                                                                  \
+  "\x01\x04\x01\x60\x00\x00" /* type () -> () */                               \
+  "\x03\x03\x02\x00\x00"     /* two functions */                               \
+  "\x07\x05\x01\x01"                                                           \
+  "e"                                                                          \
+  "\x00\x01"                             /* export "e": function 1 */          \
+  "\x0a\x07\x02\x02\x00\x0b\x02\x00\x0b" /* code */
+  static const char named[] = FUNCS "\x00\x0d\x04name\x01\x06\x01\x00\x03"
+                                    "f0x";
+  static const char broken[] = FUNCS "\x00\x08\x04name\x01\x09\x01";
+#undef FUNCS
+  dgc_module m;
+  char buf[32];
+
+  CU_ASSERT_EQUAL_FATAL(read_bytes(named, sizeof named - 1, &m), 0);
+  CU_ASSERT_STRING_EQUAL(dgc_func_name(&m, 0, buf, sizeof buf), "f0x");
+  CU_ASSERT_STRING_EQUAL(dgc_func_name(&m, 1, buf, sizeof buf), "e");
+  CU_ASSERT_STRING_EQUAL(dgc_func_name(&m, 7, buf, sizeof buf), "function 7");
+  dgc_module_free(&m);
+  CU_ASSERT_EQUAL_FATAL(read_bytes(broken, sizeof broken - 1, &m), 0);
+  CU_ASSERT_EQUAL(m.nfnames, 0);
+  CU_ASSERT_STRING_EQUAL(dgc_func_name(&m, 0, buf, sizeof buf), "function 0");
+  CU_ASSERT_STRING_EQUAL(dgc_func_name(&m, 1, buf, sizeof buf), "e");
+  dgc_module_free(&m);
+}
+
 static void test_simd_detection(void) {
   static const struct {
     const char *name, *bytes;
@@ -898,6 +928,7 @@ static const unit_test reader_tests[] = {
     {"many exports", test_many_exports},
     {"built module", test_built_module},
     {"dgc_func_type", test_func_type},
+    {"function names for traps", test_func_names},
     {"start", test_start},
     {"wat2wasm fixtures", test_fixtures},
     {"hello details", test_hello_details},

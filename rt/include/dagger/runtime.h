@@ -143,6 +143,25 @@ const char *dagger_trap_message(dagger_trap kind);
  * rt may be NULL (a trap before the runtime exists). */
 int dagger_trap_report(dagger_rt *rt, dagger_trap kind);
 
+/* Where a trap happened, as far as the engine knows (docs/traps.md). */
+typedef struct dagger_trap_where {
+  const char *function; /* the wasm function, or NULL when unknown */
+  int has_address;      /* out of bounds: the guest address is known */
+  uint64_t address;
+  uint32_t size;             /* bytes of the access; 0: unknown */
+  const char *const *frames; /* wasm functions on the stack, innermost */
+  size_t nframes;            /* first; frames[0] is function */
+  int frames_cut;            /* the stack held more than these */
+  const char *why;           /* nframes 0: why nothing is known, or NULL */
+} dagger_trap_where;
+
+/* dagger_trap_report with the place: "PROGRAM: trap: out of bounds memory
+ * access (8 bytes at 0x12345678) in parse_header"; when the environment
+ * has DAGGER_BACKTRACE=1, one more line per frame ("PROGRAM:   at NAME").
+ * w may be NULL (nothing known). */
+int dagger_trap_report_at(dagger_rt *rt, dagger_trap kind,
+                          const dagger_trap_where *w);
+
 /* ---- WASI preview1 (rt/wasi/, docs/wasi.md) -----------------------------
  * The functions of module wasi_snapshot_preview1, numbered in the order of
  * the import table (dagger/wasi-imports.h, generated from the witx). */
