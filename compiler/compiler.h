@@ -280,6 +280,20 @@ extern const size_t dgc_template_glue_static_size;
 extern const unsigned char dgc_template_module_access[];
 extern const size_t dgc_template_module_access_size;
 
+/* ---- strbuf.c: a growing byte buffer ------------------------------------
+ * p holds n bytes and a NUL after them (once anything was put; p is NULL
+ * before). oom sticks: after a failed allocation nothing more is put. */
+typedef struct dgc_buf {
+  char *p;
+  size_t n, cap;
+  bool oom;
+} dgc_buf;
+
+/* Room for n more bytes (and the NUL); false when out of memory. */
+bool dgc_buf_reserve(dgc_buf *b, size_t n);
+/* Appends n bytes of s (nothing when n is 0). */
+void dgc_buf_put(dgc_buf *b, const void *s, size_t n);
+
 /* ---- note.c: what built a program, as an ELF note (--inspect) ---------- */
 typedef struct dgc_note_info {
   const char *target, *bounds;

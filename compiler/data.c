@@ -25,32 +25,6 @@
 
 #define ARRAY_HEAD "static const u8 data_segment_data_"
 
-typedef struct growing {
-  char *p;
-  size_t n, cap;
-  bool oom;
-} growing;
-
-static void grow_put(growing *g, const void *s, size_t n) {
-  if (g->oom || n == 0)
-    return;
-  if (g->n + n + 1 > g->cap) {
-    size_t cap = g->cap ? g->cap : 4096;
-    while (cap < g->n + n + 1)
-      cap *= 2;
-    char *p = realloc(g->p, cap);
-    if (!p) {
-      g->oom = true;
-      return;
-    }
-    g->p = p;
-    g->cap = cap;
-  }
-  memcpy(g->p + g->n, s, n);
-  g->n += n;
-  g->p[g->n] = '\0';
-}
-
 static int hex_digit(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
@@ -61,30 +35,16 @@ static int hex_digit(char c) {
   return -1;
 }
 
-/* Room for n more bytes in g. */
-static bool reserve(growing *g, size_t n) {
-  char *p;
-
-  if (g->oom || g->n + n + 1 <= g->cap)
-    return !g->oom;
-  p = realloc(g->p, g->n + n + 1);
-  if (!p)
-    return !(g->oom = true);
-  g->p = p;
-  g->cap = g->n + n + 1;
-  return true;
-}
-
 /* Parses the array's body, from s (after "{\n") up to the line "};": the
  * bytes go to bytes, *end past the "};\n". False when the body is not a
  * list of 0xHH items. Each item takes at least 5 bytes of text ("0xHH,"),
  * which bounds the room the bytes need. */
-static bool parse_body(const char *s, const char *limit, growing *bytes,
+static bool parse_body(const char *s, const char *limit, dgc_buf *bytes,
                        const char **end) {
   const char *close = memmem(s, (size_t)(limit - s), "};\n", 3);
   uint8_t *out;
 
-  if (!close || !reserve(bytes, (size_t)(close - s) / 5 + 1))
+  if (!close || !dgc_buf_reserve(bytes, (size_t)(close - s) / 5 + 1))
     return false;
   limit = close + 3;
   out = (uint8_t *)bytes->p + bytes->n;
@@ -137,7 +97,7 @@ static int add_segment(dgc_data *data, size_t len) {
 
 /* One array replaced: its declaration to out, its bytes to bytes. */
 static bool take_array(const char *s, const char *limit, size_t index,
-                       dgc_data *data, growing *out, growing *bytes,
+                       dgc_data *data, dgc_buf *out, dgc_buf *bytes,
                        const char **end) {
   const char *body;
   size_t name = array_name(s, limit, &body), before = bytes->n;
@@ -157,13 +117,13 @@ static bool take_array(const char *s, const char *limit, size_t index,
                    "extern const u8 %.*s[] __asm__(\"%s\") "
                    "__attribute__((visibility(\"hidden\")));\n",
                    (int)name, s + strlen("static const u8 "), sym);
-  grow_put(out, line, (size_t)n);
+  dgc_buf_put(out, line, (size_t)n);
   return true;
 }
 
 int dgc_data_extract(const char *text, size_t len, size_t index, char **c,
                      size_t *c_len, dgc_data *data, dgc_diag *d) {
-  growing out = {0}, bytes = {0};
+  dgc_buf out = {0}, bytes = {0};
   const char *s = text, *limit = text + len;
 
   *data = (dgc_data){0};
@@ -175,19 +135,19 @@ int dgc_data_extract(const char *text, size_t len, size_t index, char **c,
     if (!hit)
       break;
     if (hit > text && hit[-1] != '\n') {
-      grow_put(&out, s, (size_t)(hit - s) + 1);
+      dgc_buf_put(&out, s, (size_t)(hit - s) + 1);
       s = hit + 1;
       continue;
     }
-    grow_put(&out, s, (size_t)(hit - s));
+    dgc_buf_put(&out, s, (size_t)(hit - s));
     if (take_array(hit, limit, index, data, &out, &bytes, &end))
       s = end;
     else {
-      grow_put(&out, hit, 1);
+      dgc_buf_put(&out, hit, 1);
       s = hit + 1;
     }
   }
-  grow_put(&out, s, (size_t)(limit - s));
+  dgc_buf_put(&out, s, (size_t)(limit - s));
   if (out.oom || bytes.oom || !out.p) {
     free(out.p);
     free(bytes.p);
@@ -209,42 +169,43 @@ void dgc_data_free(dgc_data *data) {
 }
 
 /* path as a string of the GNU assembler: quotes and backslashes escaped. */
-static void put_quoted(growing *g, const char *path) {
-  grow_put(g, "\"", 1);
+static void put_quoted(dgc_buf *g, const char *path) {
+  dgc_buf_put(g, "\"", 1);
   for (const char *p = path; *p; p++) {
     if (*p == '"' || *p == '\\')
-      grow_put(g, "\\", 1);
-    grow_put(g, p, 1);
+      dgc_buf_put(g, "\\", 1);
+    dgc_buf_put(g, p, 1);
   }
-  grow_put(g, "\"", 1);
+  dgc_buf_put(g, "\"", 1);
 }
 
 /* `%object` and `%progbits` rather than `@...`: `@` starts a comment in
  * the ARM assembler, and every ELF assembler accepts the `%` spelling. */
 char *dgc_data_asm(const dgc_data *data, const char *bin_path) {
-  growing g = {0};
+  dgc_buf g = {0};
   char line[256], sym[64];
   size_t off = 0;
 
-  grow_put(&g, "/* daggercc: the module's data segments (compiler/data.c) */\n",
-           strlen("/* daggercc: the module's data segments "
-                  "(compiler/data.c) */\n"));
-  grow_put(&g, "\t.section .rodata\n", strlen("\t.section .rodata\n"));
+  dgc_buf_put(&g,
+              "/* daggercc: the module's data segments (compiler/data.c) */\n",
+              strlen("/* daggercc: the module's data segments "
+                     "(compiler/data.c) */\n"));
+  dgc_buf_put(&g, "\t.section .rodata\n", strlen("\t.section .rodata\n"));
   for (size_t k = 0; k < data->nsegs; k++) {
     dgc_data_symbol(data->index, k, sym, sizeof sym);
     int n = snprintf(line, sizeof line,
                      "\t.globl %s\n\t.hidden %s\n\t.type %s, %%object\n"
                      "\t.size %s, %zu\n%s:\n\t.incbin ",
                      sym, sym, sym, sym, data->sizes[k], sym);
-    grow_put(&g, line, (size_t)n);
+    dgc_buf_put(&g, line, (size_t)n);
     put_quoted(&g, bin_path);
     n = snprintf(line, sizeof line, ", %zu, %zu\n", off, data->sizes[k]);
-    grow_put(&g, line, (size_t)n);
+    dgc_buf_put(&g, line, (size_t)n);
     off += data->sizes[k];
   }
   /* No executable stack: an object without this note asks for one. */
-  grow_put(&g, "\t.section .note.GNU-stack,\"\",%progbits\n",
-           strlen("\t.section .note.GNU-stack,\"\",%progbits\n"));
+  dgc_buf_put(&g, "\t.section .note.GNU-stack,\"\",%progbits\n",
+              strlen("\t.section .note.GNU-stack,\"\",%progbits\n"));
   if (g.oom) {
     free(g.p);
     return NULL;

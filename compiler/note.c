@@ -31,34 +31,14 @@
 
 /* ---- building ---------------------------------------------------------- */
 
-typedef struct buf {
-  char *p;
-  size_t n, cap;
-  bool oom;
-} buf;
-
-static void put(buf *b, const char *key, const char *value) {
-  size_t k = strlen(key), v = strlen(value), need = b->n + k + v + 2;
-
-  if (b->oom)
-    return;
-  if (need > b->cap) {
-    size_t cap = need * 2;
-    char *p = realloc(b->p, cap);
-    if (!p) {
-      b->oom = true;
-      return;
-    }
-    b->p = p;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->n, key, k);
-  b->p[b->n + k] = '=';
-  memcpy(b->p + b->n + k + 1, value, v + 1);
-  b->n = need;
+/* One entry: key=value and its NUL. */
+static void put(dgc_buf *b, const char *key, const char *value) {
+  dgc_buf_put(b, key, strlen(key));
+  dgc_buf_put(b, "=", 1);
+  dgc_buf_put(b, value, strlen(value) + 1);
 }
 
-static void put_list(buf *b, const char *key, const char *const *list,
+static void put_list(dgc_buf *b, const char *key, const char *const *list,
                      size_t n) {
   for (size_t i = 0; list && (n == SIZE_MAX ? list[i] != NULL : i < n); i++)
     put(b, key, list[i]);
@@ -66,7 +46,7 @@ static void put_list(buf *b, const char *key, const char *const *list,
 
 int dgc_note_build(const dgc_note_info *in, char **desc, size_t *len,
                    dgc_diag *d) {
-  buf b = {0};
+  dgc_buf b = {0};
   const dgc_policy *p = in->policy;
 
   put(&b, "format", "1");

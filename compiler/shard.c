@@ -37,34 +37,8 @@ typedef struct span {
   size_t n;
 } span;
 
-typedef struct buf {
-  char *p;
-  size_t n, cap;
-  bool oom;
-} buf;
-
-static void put(buf *b, const char *s, size_t n) {
-  if (b->oom)
-    return;
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->n + n + 1)
-      cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) {
-      b->oom = true;
-      return;
-    }
-    b->p = p;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
-}
-
-static void puts_buf(buf *b, const char *s) {
-  put(b, s, strlen(s));
+static void puts_buf(dgc_buf *b, const char *s) {
+  dgc_buf_put(b, s, strlen(s));
 }
 
 /* The line at *at (without its newline); *at moves past it. */
@@ -180,10 +154,10 @@ static bool find_layout(const char *text, size_t len, layout *lay) {
 
 /* The header every unit starts with: the prelude, then func_types and the
  * functions declared extern and hidden (from the setup's prototypes). */
-static void put_header(buf *b, const layout *lay) {
+static void put_header(dgc_buf *b, const layout *lay) {
   size_t at = 0;
 
-  put(b, lay->prelude.p, lay->prelude.n);
+  dgc_buf_put(b, lay->prelude.p, lay->prelude.n);
   puts_buf(b, "/* ---- daggercc: declarations shared by the module's units "
               "(compiler/shard.c) ---- */\n"
               "#pragma GCC visibility push(hidden)\n"
@@ -192,14 +166,15 @@ static void put_header(buf *b, const layout *lay) {
     span l = next_line(lay->setup.p, lay->setup.n, &at);
     if (prototype(l)) {
       puts_buf(b, "extern ");
-      put(b, l.p + strlen("static "), l.n - strlen("static "));
+      dgc_buf_put(b, l.p + strlen("static "), l.n - strlen("static "));
       puts_buf(b, "\n");
     } else if (segment_array(l)) {
       puts_buf(b, "extern ");
-      put(b, l.p + strlen("static "), l.n - strlen("static ") - strlen(" = {"));
+      dgc_buf_put(b, l.p + strlen("static "),
+                  l.n - strlen("static ") - strlen(" = {"));
       puts_buf(b, ";\n");
     } else if (segment_decl(l)) {
-      put(b, l.p, l.n);
+      dgc_buf_put(b, l.p, l.n);
       puts_buf(b, "\n");
     }
   }
@@ -208,7 +183,7 @@ static void put_header(buf *b, const layout *lay) {
 
 /* Shard 0: the header, the setup without its prototypes and with
  * func_types defined for the other units, the tail. */
-static void put_main(buf *b, const layout *lay) {
+static void put_main(dgc_buf *b, const layout *lay) {
   size_t at = 0;
 
   put_header(b, lay);
@@ -217,37 +192,37 @@ static void put_main(buf *b, const layout *lay) {
     if (prototype(l))
       continue;
     if (starts(l, "static u32 func_types[") || segment_array(l))
-      put(b, l.p + strlen("static "), l.n - strlen("static "));
+      dgc_buf_put(b, l.p + strlen("static "), l.n - strlen("static "));
     else
-      put(b, l.p, l.n);
+      dgc_buf_put(b, l.p, l.n);
     puts_buf(b, "\n");
   }
-  put(b, lay->tail.p, lay->tail.n);
+  dgc_buf_put(b, lay->tail.p, lay->tail.n);
 }
 
 /* The definitions cut into runs of about target bytes each, every run a
  * unit: the header, then the definitions without `static`. */
 
 /* Appends unit b to out's list (b is emptied; freed on failure). */
-static int push_unit(dgc_shards *out, buf *b) {
+static int push_unit(dgc_shards *out, dgc_buf *b) {
   char **u = realloc(out->units, (out->nunits + 1) * sizeof *u);
 
   if (u)
     out->units = u;
   if (!u || b->oom) {
     free(b->p);
-    *b = (buf){0};
+    *b = (dgc_buf){0};
     return -1;
   }
   out->units = u;
   out->units[out->nunits++] = b->p;
-  *b = (buf){0};
+  *b = (dgc_buf){0};
   return 0;
 }
 
 static int put_units(dgc_shards *out, const layout *lay, size_t target) {
   size_t at = 0, body = 0; /* bytes of definitions in the current unit */
-  buf b = {0};
+  dgc_buf b = {0};
 
   while (at < lay->defs.n) {
     span l = next_line(lay->defs.p, lay->defs.n, &at);
@@ -260,7 +235,7 @@ static int put_units(dgc_shards *out, const layout *lay, size_t target) {
     }
     if (def)
       l = (span){l.p + strlen("static "), l.n - strlen("static ")};
-    put(&b, l.p, l.n);
+    dgc_buf_put(&b, l.p, l.n);
     puts_buf(&b, "\n");
     body += l.n + 1;
     if (b.oom) {
@@ -282,7 +257,7 @@ void dgc_shards_free(dgc_shards *s) {
 int dgc_shard_split(const char *text, size_t len, size_t target,
                     dgc_shards *out, dgc_diag *d) {
   layout lay;
-  buf main = {0};
+  dgc_buf main = {0};
 
   *out = (dgc_shards){0};
   if (target == 0)
