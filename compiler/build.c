@@ -89,6 +89,20 @@ static int run_tool(build *b, dgc_argv *a, const char *what, char **capture) {
   return 0;
 }
 
+/* The final command. With the static libcurl its output goes through
+ * linkmsg.c, which drops glibc's warnings about static name lookup. */
+static int run_link(build *b, dgc_argv *a, bool static_https) {
+  const char *what = b->nunits ? "the link" : "the C compiler";
+  char *said = NULL;
+  int rc = run_tool(b, a, what, static_https ? &said : NULL);
+
+  if (said) {
+    dgc_linkmsg_filter(said, stderr);
+    free(said);
+  }
+  return rc;
+}
+
 /* dir/base, or module k's own copy of it (--harness). */
 static char *module_path(build *b, const char *base) {
   char *name, *path;
@@ -851,7 +865,7 @@ static int compile(build *b) {
   if (rc == 0)
     rc = dgc_plan_cc(&a, &p, b->d);
   if (rc == 0)
-    rc = run_tool(b, &a, b->nunits ? "the link" : "the C compiler", NULL);
+    rc = run_link(b, &a, p.static_https != NULL);
   dgc_argv_free(&a);
   free(u.objs);
   units_free(&u);

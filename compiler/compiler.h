@@ -280,6 +280,12 @@ extern const size_t dgc_template_glue_static_size;
 extern const unsigned char dgc_template_module_access[];
 extern const size_t dgc_template_module_access_size;
 
+/* ---- linkmsg.c: the linker's output of a --static link ------------------
+ * Writes text to out without glibc's warnings about getaddrinfo and
+ * gethostbyname in static programs (and ld's "in function" line before
+ * each): harmless for daggercc's programs, alarming on every link. */
+void dgc_linkmsg_filter(const char *text, FILE *out);
+
 /* ---- strbuf.c: a growing byte buffer ------------------------------------
  * p holds n bytes and a NUL after them (once anything was put; p is NULL
  * before). oom sticks: after a failed allocation nothing more is put. */
