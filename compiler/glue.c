@@ -286,8 +286,10 @@ static int emit_func_names(glue_ctx *c) {
       continue;
     if (!(wrappers[i] = dgc_w2c_export(e->name)))
       rc = -1;
-    else
-      f[n++] = (fn_pair){wrappers[i], dgc_func_name(m, e->index, bufs[n], 32)};
+    else {
+      f[n] = (fn_pair){wrappers[i], dgc_func_name(m, e->index, bufs[n], 32)};
+      n++;
+    }
   }
   /* The glue's call of the entry, into which its code may be inlined. */
   for (uint32_t i = 0; rc == 0 && i < m->nexports; i++)
