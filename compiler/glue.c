@@ -83,6 +83,13 @@ static int emit_structs(glue_ctx *c) {
   return 0;
 }
 
+/* fd_read and fd_write, the calls every libc program makes most, have
+ * entries of their own (dagger_wasi_fd_read/_write: the same hooks, the
+ * arguments in registers). */
+static bool direct_entry(const char *name) {
+  return !strcmp(name, "fd_read") || !strcmp(name, "fd_write");
+}
+
 /* A WASI thunk passes its arguments as the runtime's 64-bit words to
  * dagger_wasi_call, which every engine goes through: the limits see a
  * system call there and the statistics count it (docs/limits.md);
@@ -97,11 +104,17 @@ static void emit_wasi_thunk(glue_ctx *c, const dgc_binding *b, const char *fn,
   for (size_t k = 0; k < n; k++)
     fprintf(c->out, ", %s a%zu", w->params[k] == 'I' ? "u64" : "u32", k);
   fprintf(c->out, ") {\n");
-  if (n) {
+  if (n && !direct_entry(w->name)) {
     fprintf(c->out, "  const uint64_t a[%zu] = {", n);
     for (size_t k = 0; k < n; k++)
       fprintf(c->out, "%sa%zu", k ? ", " : "", k);
     fprintf(c->out, "};\n");
+  }
+  if (direct_entry(w->name)) {
+    fprintf(c->out,
+            "  return (u32)dagger_wasi_%s(i->rt, a0, a1, a2, a3);\n}\n\n",
+            w->name);
+    return;
   }
   fprintf(c->out, "  %sdagger_wasi_call(i->rt, DAGGER_WASI_%s, %s);\n",
           result ? "return (u32)" : "", w->name, n ? "a" : "NULL");

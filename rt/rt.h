@@ -124,10 +124,6 @@ typedef struct dagger_stats {
 
 /* Called by dagger_rt_new: the start time and DAGGER_STATS. */
 void dagger_stats_init(dagger_stats *st);
-/* Counts WASI call fn (args as dagger_wasi_call got them), which returned
- * errno r, and the bytes it moved. */
-void dagger_stats_wasi(dagger_rt *rt, dagger_wasi_fn fn, const uint64_t *args,
-                       int32_t r);
 
 struct dagger_rt {
   dagger_memory mem;

@@ -28,42 +28,6 @@ void dagger_stats_init(dagger_stats *st) {
   st->start_ns = now_ns();
 }
 
-/* The out-parameter holding the byte count of the WASI calls that move
- * bytes: its argument's place, or -1. */
-static int count_arg(dagger_wasi_fn fn, bool *is_write) {
-  *is_write = fn == DAGGER_WASI_fd_write || fn == DAGGER_WASI_fd_pwrite ||
-              fn == DAGGER_WASI_sock_send;
-  switch (fn) {
-  case DAGGER_WASI_fd_read:
-  case DAGGER_WASI_fd_write:
-    return 3;
-  case DAGGER_WASI_fd_pread:
-  case DAGGER_WASI_fd_pwrite:
-  case DAGGER_WASI_sock_recv:
-    return 4;
-  case DAGGER_WASI_sock_send:
-    return 4;
-  default:
-    return -1;
-  }
-}
-
-void dagger_stats_wasi(dagger_rt *rt, dagger_wasi_fn fn, const uint64_t *args,
-                       int32_t r) {
-  bool is_write;
-  int at = count_arg(fn, &is_write);
-  uint32_t n;
-
-  rt->stats_store.wasi_calls[fn]++;
-  if (at < 0 || r != 0 ||
-      dagger_mem_load(&rt->mem, (uint32_t)args[at], &n, 4) != DAGGER_OK)
-    return;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  n = __builtin_bswap32(n); /* guest memory is little-endian */
-#endif
-  *(is_write ? &rt->stats_store.wasi_written : &rt->stats_store.wasi_read) += n;
-}
-
 /* ---- the JSON object ---------------------------------------------------- */
 
 static void put_string(FILE *f, const char *s) {

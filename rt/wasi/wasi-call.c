@@ -27,12 +27,10 @@ int32_t dagger_wasi_call(dagger_rt *rt, dagger_wasi_fn fn,
   static const uint64_t none[1];
   if ((unsigned)fn >= DAGGER_WASI_COUNT)
     return WASI_ENOSYS;
-  if (!rt->wasi || rt->wasi->exited)
+  if (!wasi_call_begin(rt, fn))
     return WASI_ENOSYS; /* no dagger_wasi_init, or after proc_exit */
-  dagger_call_enter(rt);
   int32_t r = dagger_wasi_table[fn](rt, args ? args : none);
-  dagger_stats_wasi(rt, fn, args ? args : none, r);
-  dagger_call_leave(rt);
+  wasi_call_end(rt);
   return r;
 }
 

@@ -159,6 +159,22 @@ struct dagger_wasi {
 static inline dagger_stream *wasi_stream(dagger_rt *rt, uint32_t fd) {
   return fd < (uint32_t)rt->max_open ? rt->fds[fd] : NULL;
 }
+/* The hooks around every WASI call, in dagger_wasi_call and in the direct
+ * entries of the hot calls (dagger_wasi_fd_read, dagger_wasi_fd_write):
+ * false when the call must not run (no WASI state, or after proc_exit:
+ * the caller answers ENOSYS); else the call is counted for the statistics
+ * and entered for the time limits, and wasi_call_end leaves it. */
+static inline bool wasi_call_begin(dagger_rt *rt, dagger_wasi_fn fn) {
+  if (!rt->wasi || rt->wasi->exited)
+    return false;
+  rt->stats_store.wasi_calls[fn]++;
+  dagger_call_enter(rt);
+  return true;
+}
+static inline void wasi_call_end(dagger_rt *rt) {
+  dagger_call_leave(rt);
+}
+
 /* The wasi_file at fd; NULL with *err set (EBADF, or ENOTSUP for another
  * scheme's stream). */
 wasi_file *wasi_file_at(dagger_rt *rt, uint32_t fd, int *err);

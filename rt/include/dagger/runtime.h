@@ -184,6 +184,13 @@ int dagger_wasi_init(dagger_rt *rt);
  * then unwind the guest without running any more of it. */
 int32_t dagger_wasi_call(dagger_rt *rt, dagger_wasi_fn fn,
                          const uint64_t *args);
+/* dagger_wasi_call(rt, DAGGER_WASI_fd_read or _fd_write, args) for the
+ * calls every libc program makes most, with their arguments as they are:
+ * the compiled glue calls these. */
+int32_t dagger_wasi_fd_read(dagger_rt *rt, uint32_t fd, uint32_t iovs,
+                            uint32_t niovs, uint32_t result);
+int32_t dagger_wasi_fd_write(dagger_rt *rt, uint32_t fd, uint32_t iovs,
+                             uint32_t niovs, uint32_t result);
 /* 1 once the guest called proc_exit, with its status in *status. */
 int dagger_wasi_exited(const dagger_rt *rt, int *status);
 
