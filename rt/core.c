@@ -117,7 +117,7 @@ void dagger_rt_free(dagger_rt *rt) {
     return;
   for (int fd = 0; fd < rt->max_open; fd++)
     if (rt->fds[fd])
-      dagger_close(rt, fd);
+      dagger_close_fd(rt, fd);
   if (rt->jail_fd >= 0)
     close(rt->jail_fd);
   dagger_wasi_free(rt);
@@ -246,7 +246,7 @@ int32_t dagger_open(dagger_rt *rt, uint32_t url_ptr, uint32_t url_len) {
   return r;
 }
 
-static int32_t close_fd(dagger_rt *rt, int32_t fd) {
+int32_t dagger_close_fd(dagger_rt *rt, int32_t fd) {
   dagger_stream *s = lookup(rt, fd);
   if (!s)
     return -DAGGER_BAD_DESCRIPTOR;
@@ -351,7 +351,7 @@ int32_t dagger_write(dagger_rt *rt, int32_t fd, uint32_t ptr, uint32_t len) {
 int32_t dagger_close(dagger_rt *rt, int32_t fd) {
   dagger_call_enter(rt);
   rt->stats_store.calls[DAGGER_CALL_CLOSE]++;
-  int32_t r = close_fd(rt, fd);
+  int32_t r = dagger_close_fd(rt, fd);
   dagger_call_leave(rt);
   return r;
 }

@@ -163,6 +163,12 @@ static inline void dagger_call_leave(const dagger_rt *rt) {
     dagger_limits_leave_slow();
 }
 
+/* Closes descriptor fd: dagger_close without the call's hooks (the
+ * statistics' count of Dagger closes, the time limits), for WASI's
+ * fd_close and fd_renumber and the runtime's own clean-up. 0, the stream's
+ * close error, or -DAGGER_BAD_DESCRIPTOR. */
+int32_t dagger_close_fd(dagger_rt *rt, int32_t fd);
+
 /* rt/wasi/wasi-call.c: frees rt->wasi (dagger_rt_free). */
 void dagger_wasi_free(dagger_rt *rt);
 

@@ -308,7 +308,7 @@ int32_t wasi_fd_tell(dagger_rt *rt, const uint64_t *a) {
 }
 
 int32_t wasi_fd_close(dagger_rt *rt, const uint64_t *a) {
-  int32_t r = dagger_close(rt, (int32_t)(uint32_t)a[0]);
+  int32_t r = dagger_close_fd(rt, (int32_t)(uint32_t)a[0]);
   return r == -DAGGER_BAD_DESCRIPTOR ? WASI_EBADF : 0;
 }
 
@@ -318,7 +318,7 @@ int32_t wasi_fd_renumber(dagger_rt *rt, const uint64_t *a) {
     return WASI_EBADF;
   if (from == to)
     return 0;
-  dagger_close(rt, (int32_t)to);
+  dagger_close_fd(rt, (int32_t)to);
   rt->fds[to] = rt->fds[from];
   rt->fds[from] = NULL;
   return 0;
