@@ -177,8 +177,11 @@ def split_cc(argv, emit, obj, exe):
 
 
 def stages(daggercc, name, wasm, work, wat=None, opt="-O2", shard_size=0,
-           o1=False):
-    """Rows of (module, stage, wall, cpu, rss) for one module."""
+           o1=False, one_unit=True):
+    """Rows of (module, stage, wall, cpu, rss) for one module. Without
+    one_unit, the C compile of one unit (the stage and daggercc's) is
+    skipped: the commands are read from an -O0 run, and wasm2c, sharded
+    and cached are timed."""
     rows = []
     emit = os.path.join(work, "emit")
     shutil.rmtree(emit, ignore_errors=True)
@@ -187,7 +190,7 @@ def stages(daggercc, name, wasm, work, wat=None, opt="-O2", shard_size=0,
         r = timed(["wat2wasm", "-o", wasm, wat])
         rows.append((name, "wat2wasm", *r))
     cmds = daggercc_commands(daggercc, wasm, emit, os.path.join(work, "p"),
-                             [opt])
+                             [opt if one_unit else "-O0"])
     tools = 0.0
     for argv in cmds:
         tool = os.path.basename(argv[0])
@@ -214,7 +217,7 @@ def stages(daggercc, name, wasm, work, wat=None, opt="-O2", shard_size=0,
             r = timed(a, cwd=emit)
             rows.append((name, "as (data, .incbin)", *r))
             tools += r[0]
-        else:
+        elif one_unit:
             argv = [os.path.join(work, "data.o")
                     if x.endswith("daggercc-data.o") else x for x in argv]
             comp, link = split_cc(argv, emit, os.path.join(work, "glue.o"),
@@ -226,15 +229,16 @@ def stages(daggercc, name, wasm, work, wat=None, opt="-O2", shard_size=0,
             rows.append((name, "link", *r))
             tools += r[0]
     prog = os.path.join(work, "p")
-    r = timed([daggercc, "--no-cache", opt, wasm, "-o", prog], env=ONE_UNIT,
-              timeout=TIMEOUT)
-    rows.append((name, "daggercc, one unit", *r))
-    if o1:
-        r = timed([daggercc, "--no-cache", "-O1", wasm, "-o", prog],
+    if one_unit:
+        r = timed([daggercc, "--no-cache", opt, wasm, "-o", prog],
                   env=ONE_UNIT, timeout=TIMEOUT)
-        rows.append((name, "daggercc -O1, one unit", *r))
-    rows.append((name, "daggercc's own work", max(r[0] - tools, 0.0), None,
-                 None, 0))
+        rows.append((name, "daggercc, one unit", *r))
+        if o1:
+            r = timed([daggercc, "--no-cache", "-O1", wasm, "-o", prog],
+                      env=ONE_UNIT, timeout=TIMEOUT)
+            rows.append((name, "daggercc -O1, one unit", *r))
+        rows.append((name, "daggercc's own work", max(r[0] - tools, 0.0),
+                     None, None, 0))
     cache = os.path.join(work, "cache")
     shutil.rmtree(cache, ignore_errors=True)
     env = {"DAGGER_CACHE_DIR": cache}
@@ -272,6 +276,9 @@ def main():
     ap.add_argument("--o1", action="store_true",
                     help="also time -O1 as one unit (the reference for "
                     "-O2 sharded)")
+    ap.add_argument("--one-unit-max", type=int, default=0,
+                    help="generated modules of more functions skip the "
+                    "one-unit C compile (0: none skip)")
     ap.add_argument("--timeout", type=int, default=1800,
                     help="seconds any one command may take")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
@@ -288,19 +295,20 @@ def main():
         with open(wat, "w") as f:
             f.write(wat_functions(n))
         modules.append((f"{n} functions", os.path.join(work, f"f{n}.wasm"),
-                        wat))
+                        wat, not a.one_unit_max or n <= a.one_unit_max))
     if a.data_mib:
         wasm = os.path.join(work, f"data{a.data_mib}.wasm")
         with open(wasm, "wb") as f:
             f.write(wasm_data(a.data_mib))
-        modules.append((f"{a.data_mib} MiB data", wasm, None))
+        modules.append((f"{a.data_mib} MiB data", wasm, None, True))
     for path in a.real:
-        modules.append((os.path.basename(path), os.path.abspath(path), None))
+        modules.append((os.path.basename(path), os.path.abspath(path), None,
+                        True))
     sizes = {}
-    for name, wasm, wat in modules:
+    for name, wasm, wat, one_unit in modules:
         sys.stderr.write(f"compile: {name}\n")
         rows += stages(a.daggercc, name, wasm, work, wat, a.opt,
-                       a.shard_size, a.o1)
+                       a.shard_size, a.o1, one_unit)
         sizes[name] = os.path.getsize(wasm)
         write_results(a.out, rows, sizes)
 
