@@ -47,4 +47,4 @@ echo "=== test suite under AddressSanitizer + UndefinedBehaviorSanitizer ==="
 suite_args=(-LE cross)
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DDAGGER_SANITIZE=ON \
-  -DDAGGER_STATIC_HTTPS=OFF
+  -DDAGGER_STATIC_HTTPS=OFF -DDAGGER_TEST_OPT=-O0

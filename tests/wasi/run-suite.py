@@ -54,10 +54,10 @@ def tests(suite, only, categories):
         yield name, wasm, spec
 
 
-def compile_cached(bindir, wasm, env, jail, cache, target):
+def compile_cached(bindir, wasm, env, jail, cache, target, opt=None):
     daggercc = Path(bindir, "daggercc")
     h = hashlib.sha256(wasm.read_bytes())
-    h.update(repr((sorted(env), jail, target)).encode())
+    h.update(repr((sorted(env), jail, target, opt)).encode())
     # daggercc and the runtime it links: a rebuilt runtime is a new program
     for tool in [daggercc, *sorted(Path(bindir, "..", "lib", "daggercc").glob("*.a"))]:
         st = tool.stat()
@@ -72,6 +72,8 @@ def compile_cached(bindir, wasm, env, jail, cache, target):
         cmd += ["--deny", "file"]
     if target:
         cmd.append(f"--target={target}")
+    if opt:
+        cmd.append(opt)
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         return None, f"daggercc failed ({r.returncode}): {r.stderr.strip()}"
@@ -92,7 +94,7 @@ def run_one(args, name, wasm, spec):
     cmd = []
     if args.engine == "compiled":
         exe, err = compile_cached(args.bin, wasm, env_vars, bool(spec.get("root")),
-                                  args.cache, args.target)
+                                  args.cache, args.target, args.opt)
         if err:
             return err
         cmd = args.runner + [str(exe)]
@@ -150,6 +152,9 @@ def main():
                          "target's runner (daggercc --print-runner)")
     ap.add_argument("--categories", default=None,
                     help="comma-separated: assemblyscript,c,rust (default all)")
+    ap.add_argument("--opt", default=None,
+                    help="daggercc's optimisation flag for the programs "
+                         "(e.g. -O0; default daggercc's own)")
     ap.add_argument("--part", default="1/1", type=part,
                     help="I/N: every N-th test from the I-th (1-based)")
     args = ap.parse_args()
