@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,9 +352,74 @@ static void test_outside(void) {
   }
 }
 
+/* A guest swapping links while the walk runs (it can, with path_symlink
+ * and path_rename): jail/race/x, a directory, and y -> ../../outside are
+ * exchanged, and so are t, a file, and u -> ../../outside/secret. Every
+ * open of "race/x/secret" or "race/t", links followed, ends inside the
+ * jail or fails. */
+static volatile int racing;
+
+static void *exchanger(void *arg) {
+  int dir = *(int *)arg;
+  while (racing) {
+    renameat2(dir, "x", dir, "y", RENAME_EXCHANGE);
+    renameat2(dir, "t", dir, "u", RENAME_EXCHANGE);
+  }
+  return NULL;
+}
+
+static int make_race(void) {
+  char p[PATH_MAX * 2];
+  snprintf(p, sizeof p, "%s/A/jail/race", top);
+  if (mkdir(p, 0755) != 0)
+    return -1;
+  int dir = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0 || mkdirat(dir, "x", 0755) != 0 ||
+      symlinkat("../../outside", dir, "y") != 0 ||
+      symlinkat("../../outside/secret", dir, "u") != 0)
+    return -1;
+  int fd = openat(dir, "x/secret", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  int fd2 = openat(dir, "t", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 || fd2 < 0)
+    return -1;
+  close(fd);
+  close(fd2);
+  return dir;
+}
+
+static void test_race(void) {
+  int dir = make_race();
+  CU_ASSERT_FATAL(dir >= 0);
+  pthread_t t;
+  racing = 1;
+  CU_ASSERT_FATAL(pthread_create(&t, NULL, exchanger, &dir) == 0);
+  unsigned opened = 0, refused = 0, other = 0;
+  for (int i = 0; i < 20000; i++) {
+    outcome o;
+    const char *path = i % 2 ? "race/x/secret" : "race/t";
+    take(run(DAGGER_RESOLVE_WALK, jail_a, path, O_RDONLY | O_CLOEXEC, true),
+         &o);
+    CU_ASSERT(o.err < 0 || inside(&o, false));
+    if (o.err >= 0)
+      opened++;
+    else if (o.err == -EXDEV || o.err == -ENOENT || o.err == -ELOOP ||
+             o.err == -ENOTDIR)
+      refused++;
+    else
+      other++;
+  }
+  racing = 0;
+  pthread_join(t, NULL);
+  close(dir);
+  fprintf(stderr, "\n%u opened inside, %u refused, %u other\n", opened, refused,
+          other);
+  CU_ASSERT_EQUAL(other, 0);
+}
+
 static const unit_test tests[] = {
     {"hand-written paths, walk against openat2", test_hand},
     {"pseudo-random paths, walk against openat2", test_random},
+    {"links swapped while the walk runs", test_race},
     {"nothing outside the start touched", test_outside},
     {NULL, NULL},
 };
