@@ -214,6 +214,10 @@ int dagger_jail_walk(int dir_fd, const char *rel, int flags, bool links) {
   size_t len = strlen(rel);
   if (len >= PATH_MAX)
     return -ENAMETOOLONG;
+  /* openat2 refuses what openat(2) would quietly drop from O_PATH */
+  if ((flags & O_PATH) &&
+      (flags & ~(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_LARGEFILE)))
+    return -EINVAL;
   walk w = {.cap = 16, .links = links};
   w.fds = malloc(w.cap * sizeof *w.fds);
   w.path = malloc(len + 1);

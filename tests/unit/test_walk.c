@@ -200,6 +200,7 @@ static const int flag_sets[] = {
     O_RDONLY | O_DIRECTORY,
     O_PATH,
     O_PATH | O_NOFOLLOW,
+    O_PATH | O_NONBLOCK, /* EINVAL from openat2, as from the walk */
     O_RDONLY | O_NOFOLLOW,
     O_WRONLY | O_NONBLOCK,
     O_WRONLY | O_CREAT | O_NONBLOCK,
