@@ -7,9 +7,13 @@
  *     following links), never the file outside or a link's target;
  *   - both resolution paths give the same answer (same error, or the same
  *     file).
+ * The same input, taken as a raw WASI path (up to its first NUL), is also
+ * opened by dagger_jail_open_wasi with openat2 and with walk.c's walk,
+ * links followed or not and open flags chosen by the input's length: the
+ * same two rules hold ("..", "." and links that stay inside allowed).
  * The jail: a, d/b, d/e/c, and links l1 -> ../outside, l2 -> a,
- * l3 -> /etc/passwd, d/l4 -> ../../outside/secret, loop -> loop, beside
- * TOP/outside/secret.
+ * l3 -> /etc/passwd, d/l4 -> ../../outside/secret, loop -> loop,
+ * d/up -> ../a, d/e/l5 -> ../../d, beside TOP/outside/secret.
  *
  * Build and run by hand (fuzz/CMakeLists.txt and scripts/fuzz.sh do the
  * same), from the top of the
@@ -22,6 +26,7 @@
  * The temporary tree is left in $TMPDIR (or /tmp) as dagger-fuzz-jail.*.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
@@ -76,6 +81,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   make(top, "jail/l3", 'l', "/etc/passwd");
   make(top, "jail/d/l4", 'l', "../../outside/secret");
   make(top, "jail/loop", 'l', "loop");
+  make(top, "jail/d/up", 'l', "../a");
+  make(top, "jail/d/e/l5", 'l', "../../d");
   char jail[PATH_MAX + 8];
   snprintf(jail, sizeof jail, "%s/jail", top);
   if (nftw(jail, note, 8, FTW_PHYS) != 0)
@@ -102,10 +109,43 @@ static bool same_file(int a, int b) {
          x.st_ino == y.st_ino;
 }
 
+/* Both resolvers agree and stay inside, or abort. */
+static void compare(int a, int b, const char *what) {
+  if ((a >= 0 && !is_inside(a)) || (b >= 0 && !is_inside(b)))
+    abort(); /* escaped */
+  if ((a >= 0) != (b >= 0) || (a < 0 && a != b) ||
+      (a >= 0 && !same_file(a, b))) {
+    fprintf(stderr, "resolvers disagree on %s: %d %d\n", what, a, b);
+    abort();
+  }
+  if (a >= 0)
+    close(a), close(b);
+}
+
+/* The input as a WASI path, with openat2 and with the walk. */
+static void wasi_path(const uint8_t *data, size_t size) {
+  static const int flag_sets[] = {O_RDONLY, O_RDONLY | O_DIRECTORY, O_PATH,
+                                  O_RDONLY | O_NOFOLLOW};
+  char path[PATH_MAX + 1];
+  memcpy(path, data, size);
+  path[size] = '\0';
+  int flags = flag_sets[size % 4] | O_NONBLOCK | O_CLOEXEC;
+  bool links = size & 4;
+  dagger_file_set_resolver(DAGGER_RESOLVE_OPENAT2);
+  int a = dagger_jail_open_wasi(jail_fd, path, flags, links);
+  dagger_file_set_resolver(DAGGER_RESOLVE_WALK);
+  int b = dagger_jail_open_wasi(jail_fd, path, flags, links);
+  dagger_file_set_resolver(DAGGER_RESOLVE_AUTO);
+  if (a == -ENOSYS)
+    return; /* no openat2 here: nothing to compare against */
+  compare(a, b, path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char path[PATH_MAX + 2], rel[PATH_MAX];
   if (size > PATH_MAX)
     return 0;
+  wasi_path(data, size);
   path[0] = '/'; /* a URL path always starts with '/' */
   memcpy(path + 1, data, size);
   long n = dagger_jail_path((dagger_str){path, size + 1}, rel, sizeof rel);
@@ -116,14 +156,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
   int a = dagger_jail_open(jail_fd, rel, flags, DAGGER_RESOLVE_OPENAT2);
   int b = dagger_jail_open(jail_fd, rel, flags, DAGGER_RESOLVE_WALK);
-  if ((a >= 0 && !is_inside(a)) || (b >= 0 && !is_inside(b)))
-    abort(); /* escaped */
-  if ((a >= 0) != (b >= 0) || (a < 0 && a != b) ||
-      (a >= 0 && !same_file(a, b))) {
-    fprintf(stderr, "resolvers disagree on %s: %d %d\n", rel, a, b);
-    abort();
-  }
-  if (a >= 0)
-    close(a), close(b);
+  compare(a, b, rel);
   return 0;
 }

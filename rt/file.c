@@ -9,14 +9,17 @@
  *
  * Resolution is left to the kernel so that nothing can change between a
  * check and the open: openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS
- * | RESOLVE_NO_MAGICLINKS, or, where that system call is missing, a walk
- * that opens each directory with O_PATH | O_NOFOLLOW relative to the
- * descriptor of its parent and checks the descriptor it got (a symbolic
- * link opened with O_NOFOLLOW | O_PATH is a link, never its target), and
- * opens the leaf with O_NOFOLLOW. Every symbolic link is refused, even one
- * that points inside the jail, and even one swapped in while the program
- * runs. Hard links need no rule: the guest cannot make one, and a hard link
- * placed in the jail by the user is a file in the jail.
+ * | RESOLVE_NO_MAGICLINKS, or, where that system call is missing, walk.c's
+ * walk, which opens each component with O_PATH | O_NOFOLLOW relative to the
+ * descriptor of its parent, checks the descriptor it got (a symbolic link
+ * opened with O_NOFOLLOW | O_PATH is a link, never its target), and gives
+ * the answers openat2 gives. For file:// every symbolic link is refused,
+ * even one that points inside the jail, and even one swapped in while the
+ * program runs. WASI's path operations (dagger_jail_open_wasi) resolve the
+ * same way but allow ".." that stays inside, and, with `links`, follow
+ * links that stay inside (openat2 without RESOLVE_NO_SYMLINKS, or the walk
+ * following them). Hard links need no rule: the guest cannot make one, and a
+ * hard link placed in the jail by the user is a file in the jail.
  *
  * Only regular files are streams. A directory, FIFO or device answers
  * -UNSUPPORTED: the leaf is opened O_NONBLOCK so that a FIFO cannot hang
@@ -167,61 +170,6 @@ static int open_openat2(int jail_fd, const char *rel, int flags, bool links) {
   }
 }
 
-static int openat_retry(int dir, const char *name, int flags, mode_t mode) {
-  int fd;
-  do
-    fd = openat(dir, name, flags, mode);
-  while (fd < 0 && errno == EINTR);
-  return fd < 0 ? -errno : fd;
-}
-
-/* Opens one directory component below dir, refusing links and
- * non-directories by looking at what was actually opened. */
-static int walk_step(int dir, const char *name) {
-  int fd = openat_retry(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
-  if (fd < 0)
-    return fd;
-  struct stat st;
-  int err = 0;
-  if (fstat(fd, &st) != 0)
-    err = -errno;
-  else if (S_ISLNK(st.st_mode))
-    err = -ELOOP;
-  else if (!S_ISDIR(st.st_mode))
-    err = -ENOTDIR;
-  if (err) {
-    close(fd);
-    return err;
-  }
-  return fd;
-}
-
-/* The fallback: one openat per component; returns a descriptor or -errno.
- * rel has no "..", "." or empty components (dagger_jail_path). */
-static int open_walk(int jail_fd, const char *rel, int flags) {
-  char buf[PATH_MAX];
-  size_t n = strlen(rel);
-  if (n >= sizeof buf)
-    return -ENAMETOOLONG;
-  memcpy(buf, rel, n + 1);
-  int dir = jail_fd;
-  char *name = buf, *slash;
-  while ((slash = strchr(name, '/')) != NULL) {
-    *slash = '\0';
-    int next = walk_step(dir, name);
-    if (dir != jail_fd)
-      close(dir);
-    if (next < 0)
-      return next;
-    dir = next;
-    name = slash + 1;
-  }
-  int fd = openat_retry(dir, name, flags | O_NOFOLLOW, 0666);
-  if (dir != jail_fd)
-    close(dir);
-  return fd;
-}
-
 /* A descriptor or -errno; see dagger_jail_open and dagger_jail_open_wasi. */
 static int jail_open(int jail_fd, const char *rel, int flags,
                      dagger_resolver how, bool links) {
@@ -233,7 +181,7 @@ static int jail_open(int jail_fd, const char *rel, int flags,
       openat2_missing = true;
   }
   if (fd == -ENOSYS && how != DAGGER_RESOLVE_OPENAT2)
-    fd = open_walk(jail_fd, rel, flags);
+    fd = dagger_jail_walk(jail_fd, rel, flags, links);
   return fd;
 }
 
@@ -244,36 +192,10 @@ int dagger_jail_open(int jail_fd, const char *rel, int flags,
 }
 
 int dagger_jail_open_wasi(int dir_fd, const char *rel, int flags, bool links) {
-  char clean[PATH_MAX];
-  size_t o = 0;
-  if (resolver != DAGGER_RESOLVE_WALK && !openat2_missing) {
-    /* openat2 alone: the raw path must never reach the walk. */
-    int fd = jail_open(dir_fd, rel, flags, DAGGER_RESOLVE_OPENAT2, links);
-    if (fd != -ENOSYS || resolver == DAGGER_RESOLVE_OPENAT2)
-      return fd;
-    openat2_missing = true;
-  }
-  /* The walk takes plain names only: "a//./b" is "a/b", and ".", which
-   * would need no step, and "..", which would climb, are dropped and
-   * refused. A trailing '/' is lost (the walk opens what is there). */
-  for (const char *p = rel; *p;) {
-    size_t n = strcspn(p, "/");
-    if (n == 2 && p[0] == '.' && p[1] == '.')
-      return -EXDEV;
-    if (n > 0 && !(n == 1 && p[0] == '.')) {
-      if (o + n + 2 > sizeof clean)
-        return -ENAMETOOLONG;
-      if (o > 0)
-        clean[o++] = '/';
-      memcpy(clean + o, p, n);
-      o += n;
-    }
-    p += n + (p[n] == '/');
-  }
-  if (o == 0)
-    clean[o++] = '.';
-  clean[o] = '\0';
-  return jail_open(dir_fd, clean, flags, DAGGER_RESOLVE_WALK, true);
+  dagger_resolver how = resolver;
+  if (how == DAGGER_RESOLVE_AUTO && openat2_missing)
+    how = DAGGER_RESOLVE_WALK;
+  return jail_open(dir_fd, rel, flags, how, links);
 }
 
 /* The jail directory, opened on first use. */

@@ -242,12 +242,21 @@ int dagger_jail_open(int jail_fd, const char *rel, int flags,
 /* The same resolution for WASI's path operations (rt/wasi/): rel is below
  * the directory dir_fd, "." and ".." that stay below it are allowed, and
  * with links so are symbolic links that stay below it (not a last
- * component when flags has O_NOFOLLOW); absolute links and escapes fail.
- * Without links, or where only the walk is available, every link is
- * refused (ELOOP; a last component with O_PATH | O_NOFOLLOW opens the link
- * itself), and the walk refuses "..". Returns a host descriptor or -errno
- * (EXDEV for an escape). */
+ * component when flags has O_NOFOLLOW or O_CREAT | O_EXCL, unless a '/'
+ * follows it); absolute paths, absolute links and escapes fail (EXDEV).
+ * Without links every link that would be followed fails (ELOOP; a last
+ * component with O_PATH | O_NOFOLLOW opens the link itself). openat2 or
+ * walk.c's walk, with the same answers. Returns a host descriptor or
+ * -errno. */
 int dagger_jail_open_wasi(int dir_fd, const char *rel, int flags, bool links);
+
+/* ---- walk.c: the resolver where openat2 is missing -----------------------
+ * rel resolved beneath dir_fd as openat2(RESOLVE_BENEATH |
+ * RESOLVE_NO_MAGICLINKS, plus RESOLVE_NO_SYMLINKS without links) would,
+ * one O_PATH | O_NOFOLLOW step at a time; the last component is opened
+ * with flags. Returns a host descriptor or -errno (the errno openat2
+ * gives). */
+int dagger_jail_walk(int dir_fd, const char *rel, int flags, bool links);
 
 /* ---- random.c ---------------------------------------------------------- */
 /* Fills buf from the kernel's getrandom(2), retrying until full: the source

@@ -4,7 +4,8 @@
  *
  * Every path is relative to a directory descriptor and is resolved by the
  * kernel beneath it, by file.c's code (dagger_jail_open_wasi: openat2 with
- * RESOLVE_BENEATH): "..", absolute paths, absolute symbolic links and links
+ * RESOLVE_BENEATH, or walk.c's walk with its answers where openat2 is
+ * missing): "..", absolute paths, absolute symbolic links and links
  * leading out fail there, never here. An operation that names a directory
  * entry rather than a file (mkdir, unlink, rename, link, symlink,
  * readlink, and the no-follow variants of stat and utimes) opens the parent

@@ -8,7 +8,7 @@
 # Beside NAME.c: NAME.out (expected stdout, required), NAME.status
 # (expected status, default 0), NAME.args (arguments, shell words),
 # NAME.qemu.out (expected stdout under qemu-user, where openat2 is missing
-# and paths resolve by file.c's walk: default NAME.out).
+# and paths resolve by walk.c: default NAME.out).
 # Every program is built with --env FIXED=one --env FROM_HOST and run with
 # FROM_HOST, NOT_NAMED and HOME set (args_env checks what the guest sees).
 # Exit 77 (skip) when clang-19 or wasi-libc is missing.
