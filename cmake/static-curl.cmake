@@ -17,6 +17,7 @@
 # missing) leaves OUT absent and says why: programs then answer -10 as
 # before, and --print-features says so. It never fails the build.
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/DebianSource.cmake)
 
 set(CURL_UPSTREAM 7.88.1)
 set(CURL_DEBIAN 7.88.1-10+deb12u15)
@@ -50,20 +51,6 @@ function(give_up why)
     "--static programs answer -10 to http(s) opens")
   # (a normal exit: this never fails the build)
   set(GAVE_UP 1 PARENT_SCOPE)
-endfunction()
-
-function(run what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc
-    OUTPUT_VARIABLE out ERROR_VARIABLE out)
-  if(NOT rc EQUAL 0)
-    string(LENGTH "${out}" n)
-    if(n GREATER 2000)
-      math(EXPR from "${n} - 2000")
-      string(SUBSTRING "${out}" ${from} -1 out)
-    endif()
-    message(STATUS "${out}")
-    set(FAILED "${what} failed (${rc})" PARENT_SCOPE)
-  endif()
 endfunction()
 
 # OpenSSL for the target: SSL_DIR gets a folder with lib/libssl.a,
@@ -120,31 +107,10 @@ endfunction()
 
 # Downloads and unpacks the pinned source into ${work}/src.
 function(fetch_source work)
-  list(LENGTH CURL_FILES n)
-  math(EXPR last "${n} - 1")
-  foreach(i RANGE 0 ${last} 2)
-    math(EXPR j "${i} + 1")
-    list(GET CURL_FILES ${i} name)
-    list(GET CURL_FILES ${j} sum)
-    string(REPLACE "+" "%2B" url "${CURL_POOL}/${name}")
-    file(DOWNLOAD "${url}" "${work}/${name}" STATUS st INACTIVITY_TIMEOUT 60)
-    list(GET st 0 code)
-    if(NOT code EQUAL 0)
-      set(FAILED "downloading ${url}: ${st}" PARENT_SCOPE)
-      return()
-    endif()
-    file(SHA256 "${work}/${name}" got)
-    if(NOT got STREQUAL sum)
-      set(FAILED "${url}: SHA-256 ${got}, pinned ${sum}" PARENT_SCOPE)
-      return()
-    endif()
-  endforeach()
-  # The files' SHA-256 are pinned above, so the .dsc's signature adds
-  # nothing (and Debian's keyring may not be installed).
-  run(dpkg-source ${CMAKE_COMMAND} -E chdir "${work}"
-    dpkg-source --no-check -x "curl_${CURL_DEBIAN}.dsc" src)
+  debian_source_fetch("${work}" "${CURL_POOL}" "curl_${CURL_DEBIAN}.dsc"
+    ${CURL_FILES})
   if(FAILED)
-    set(FAILED "${FAILED} (dpkg-source: the Debian package dpkg-dev)" PARENT_SCOPE)
+    set(FAILED "${FAILED}" PARENT_SCOPE)
     return()
   endif()
   # Debian's patches also touch configure.ac and Makefile.am (its library
@@ -210,18 +176,8 @@ set(RECIPE 1)
 string(SHA256 key "${RECIPE};${CURL_FILES};${CURL_OPTIONS};${CC};${SSL_ID}")
 string(SUBSTRING "${key}" 0 16 key)
 set(entry "${CACHE}/static-https/${TRIPLE}-${key}")
-if(NOT EXISTS "${entry}/libcurl.a")
-  file(LOCK "${CACHE}/static-https/${TRIPLE}.lock" GUARD PROCESS
-    RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0)
-    set(FAILED "cannot lock ${CACHE}/static-https/${TRIPLE}.lock: ${rc}")
-  else()
-    if(NOT EXISTS "${entry}/libcurl.a") # (nobody built it while we waited)
-      build_curl("${entry}")
-    endif()
-    file(LOCK "${CACHE}/static-https/${TRIPLE}.lock" RELEASE)
-  endif()
-endif()
+cached_build("${CACHE}/static-https/${TRIPLE}.lock" "${entry}" libcurl.a
+  build_curl)
 if(FAILED)
   give_up("${FAILED}")
   return()
