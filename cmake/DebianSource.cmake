@@ -54,6 +54,19 @@ function(debian_source_fetch work pool dsc)
   endif()
 endfunction()
 
+# publish_entry(WORK FILE ENTRY): unless FAILED, ENTRY becomes a folder
+# holding FILE alone, renamed into place in one step; WORK goes.
+function(publish_entry work file entry)
+  if(NOT FAILED)
+    get_filename_component(name "${file}" NAME)
+    file(MAKE_DIRECTORY "${work}/entry")
+    file(COPY_FILE "${file}" "${work}/entry/${name}")
+    file(REMOVE_RECURSE "${entry}")
+    file(RENAME "${work}/entry" "${entry}")
+  endif()
+  file(REMOVE_RECURSE "${work}")
+endfunction()
+
 # cached_build(LOCK ENTRY FILE BUILDER): unless ENTRY/FILE exists, takes the
 # lock file LOCK (other builders wait) and, if nobody built it meanwhile,
 # calls the function BUILDER(ENTRY), which makes ENTRY or sets FAILED.

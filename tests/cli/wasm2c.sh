@@ -25,6 +25,19 @@ grep -q "^$patched -n m -o " <<<"$err"
 ok $? "daggercc runs the patched wasm2c"
 expect_hello ./hello "hello through the patched wasm2c"
 
+# The build's copy in the cache (cmake/wasm2c-linear.cmake: CACHE/wasm2c/
+# KEY) is no entry of daggercc's: pruning to a tiny cap leaves it.
+export DAGGER_CACHE_DIR=$WORK/cache
+mkdir -p cache/wasm2c/wabt-1.0.32-1-0123456789abcdef
+cp "$patched" cache/wasm2c/wabt-1.0.32-1-0123456789abcdef/
+dcc "$HELLO" -o hello
+sed 's/Hello, Dagger!/Hello, prune/' "$HELLO" > prune.wat
+DAGGER_CACHE_MAX=4K dcc -v prune.wat -o prune
+expect_err_match "note: [0-9]+ cache entries pruned" "a compile over a 4K cap prunes"
+cmp -s "$patched" cache/wasm2c/wabt-1.0.32-1-0123456789abcdef/wasm2c
+ok $? "pruning leaves the cached wasm2c"
+unset DAGGER_CACHE_DIR
+
 # same WASM: both wasm2cs write the same m.c and m.h (same -n and file
 # names, in two folders); their exit statuses agree where they both fail.
 same() {
