@@ -2,12 +2,15 @@
 # The patched wasm2c (third_party/wabt, cmake/Wasm2cLinear.cmake): daggercc
 # runs it; it writes the very C and header that Debian's wasm2c writes, on
 # a module whose locals are named like its functions, globals, imports and
-# wasm2c's own stack variables, and on every module of the spec suite; and
-# its work grows linearly with the number of functions, counted in
-# memcpy() calls (no timing: docs/bench.md times it).
-# Environment: DAGGER_BUILD_DIR, WASM2C (Debian's), WAT2WASM, DAGGER_SPEC_SUITE
-# (may be absent), DAGGER_REQUIRE_WASM2C (1: fail rather than skip without
-# the patched wasm2c).
+# wasm2c's own stack variables; pruning the cache leaves it; and its work
+# grows linearly with the number of functions, counted in memcpy() calls
+# (no timing: docs/bench.md times it).
+#   wasm2c.sh        those checks (cli/wasm2c)
+#   wasm2c.sh spec   only the same C and header for every module of the spec
+#                    suite (spec/wasm2c-same: minutes)
+# Environment: DAGGER_BUILD_DIR, WASM2C (Debian's), WAT2WASM,
+# DAGGER_SPEC_SUITE and WAST2JSON (spec), DAGGER_REQUIRE_WASM2C (1: fail
+# rather than skip without the patched wasm2c).
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
 patched=$DAGGER_BUILD_DIR/lib/daggercc/wabt/wasm2c
@@ -16,6 +19,45 @@ if [[ ! -x $patched ]]; then
   [[ ${DAGGER_REQUIRE_WASM2C:-0} == 1 ]] && exit 1
   exit 77
 fi
+
+# same WASM: both wasm2cs write the same m.c and m.h (same -n and file
+# names, in two folders); their exit statuses agree where they both fail.
+same() {
+  local wasm=$1 a b
+  rm -rf deb pat
+  mkdir deb pat
+  "$WASM2C" -n m -o deb/m.c -- "$wasm" >/dev/null 2>&1
+  a=$?
+  "$patched" -n m -o pat/m.c -- "$wasm" >/dev/null 2>&1
+  b=$?
+  [[ $a == "$b" ]] && { [[ $a != 0 ]] || { cmp -s deb/m.c pat/m.c && cmp -s deb/m.h pat/m.h; }; }
+}
+
+# spec: every module (not the invalid or malformed ones) of every .wast
+# file of the suite, as wast2json writes them.
+spec_suite() {
+  local wast base wasm total=0 differ=()
+  [[ -d ${DAGGER_SPEC_SUITE:-} && -x ${WAST2JSON:-} ]] || {
+    echo "wasm2c: no spec suite or wast2json"
+    exit 77
+  }
+  mkdir json
+  for wast in "$DAGGER_SPEC_SUITE"/*.wast; do
+    base=$(basename "$wast" .wast)
+    "$WAST2JSON" --debug-names "$wast" -o "json/$base.json" >/dev/null 2>&1 || continue
+    for wasm in $(grep -o '"type": "module",[^}]*"filename": "[^"]*"' "json/$base.json" |
+      sed 's/.*"filename": "//; s/"$//'); do
+      total=$((total + 1))
+      same "json/$wasm" || differ+=("$wasm")
+    done
+    rm -f json/*
+  done
+  [[ $total -gt 1000 && ${#differ[@]} == 0 ]]
+  ok $? "the spec suite: the same C and header for $total modules (differ: ${differ[*]})"
+  expect_clean_tmp "wasm2c spec"
+  done_testing
+}
+[[ ${1:-} == spec ]] && spec_suite
 
 dcc --print-features
 expect_out_match "^wasm2c: $patched \(wabt 1\.0\.32, patched" \
@@ -37,19 +79,6 @@ expect_err_match "note: [0-9]+ cache entries pruned" "a compile over a 4K cap pr
 cmp -s "$patched" cache/wasm2c/wabt-1.0.32-1-0123456789abcdef/wasm2c
 ok $? "pruning leaves the cached wasm2c"
 unset DAGGER_CACHE_DIR
-
-# same WASM: both wasm2cs write the same m.c and m.h (same -n and file
-# names, in two folders); their exit statuses agree where they both fail.
-same() {
-  local wasm=$1 a b
-  rm -rf deb pat
-  mkdir deb pat
-  "$WASM2C" -n m -o deb/m.c -- "$wasm" >/dev/null 2>&1
-  a=$?
-  "$patched" -n m -o pat/m.c -- "$wasm" >/dev/null 2>&1
-  b=$?
-  [[ $a == "$b" ]] && { [[ $a != 0 ]] || { cmp -s deb/m.c pat/m.c && cmp -s deb/m.h pat/m.h; }; }
-}
 
 # Names that collide: params and locals named like functions ($f1, $f2),
 # globals ($g0), an import ($imp), the memory, wasm2c's stack variables
@@ -93,26 +122,6 @@ ok $? "names.wasm: the same C and header from both wasm2cs"
 grep -q 'u32 w2c_f2_1, ' pat/m.c && grep -q 'w2c_g0_0' pat/m.c &&
   grep -q 'u32 w2c_i0_0, w2c_i1_0;' pat/m.c
 ok $? "the names did collide (wasm2c renamed locals)"
-
-# The spec suite's modules, as wast2json writes them.
-if [[ -d ${DAGGER_SPEC_SUITE:-} ]] && command -v wast2json >/dev/null; then
-  mkdir json
-  total=0 differ=()
-  for wast in "$DAGGER_SPEC_SUITE"/*.wast; do
-    base=$(basename "$wast" .wast)
-    wast2json --debug-names "$wast" -o "json/$base.json" >/dev/null 2>&1 || continue
-    for wasm in json/"$base".*.wasm; do
-      [[ -e $wasm ]] || continue
-      total=$((total + 1))
-      same "$wasm" || differ+=("$(basename "$wasm")")
-    done
-    rm -f json/*
-  done
-  [[ $total -gt 500 && ${#differ[@]} == 0 ]]
-  ok $? "the spec suite: the same C and header for $total modules (differ: ${differ[*]})"
-else
-  echo "wasm2c: no spec suite or wast2json: its modules not compared"
-fi
 
 # Growth: memcpy() calls (libstdc++ copies each C name with one) at 1,000
 # and 4,000 functions. Debian's wasm2c copies every global name for each
