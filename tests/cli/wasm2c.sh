@@ -21,15 +21,17 @@ if [[ ! -x $patched ]]; then
 fi
 
 # same WASM: both wasm2cs write the same m.c and m.h (same -n and file
-# names, in two folders); their exit statuses agree where they both fail.
+# names, in two folders, side by side); their exit statuses agree where
+# they both fail.
 same() {
   local wasm=$1 a b
   rm -rf deb pat
   mkdir deb pat
-  "$WASM2C" -n m -o deb/m.c -- "$wasm" >/dev/null 2>&1
-  a=$?
+  "$WASM2C" -n m -o deb/m.c -- "$wasm" >/dev/null 2>&1 &
   "$patched" -n m -o pat/m.c -- "$wasm" >/dev/null 2>&1
   b=$?
+  wait $!
+  a=$?
   [[ $a == "$b" ]] && { [[ $a != 0 ]] || { cmp -s deb/m.c pat/m.c && cmp -s deb/m.h pat/m.h; }; }
 }
 
