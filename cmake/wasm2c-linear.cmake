@@ -49,7 +49,7 @@ function(build_wasm2c entry)
   file(REMOVE_RECURSE "${work}")
   file(MAKE_DIRECTORY "${work}/build")
   message(STATUS "patched wasm2c: building wabt ${WABT_DEBIAN}'s wasm2c "
-    "once into ${entry} (about a minute)")
+    "once into ${entry} (one to three minutes)")
   debian_source_fetch("${work}" "${WABT_POOL}" "wabt_${WABT_DEBIAN}.dsc"
     ${WABT_FILES})
   if(NOT FAILED)
