@@ -361,7 +361,7 @@ static int translate(build *b) {
   if (!b->module_c || !b->module_h)
     return dgc_fail(b->d, "out of memory");
   rc = dgc_plan_wasm2c_named(
-      &a, b->wasm, b->module_c,
+      &a, dgc_wasm2c(&b->o->paths), b->wasm, b->module_c,
       dgc_harness_module_name(b->index, name, sizeof name), b->d);
   if (rc == 0)
     rc = run_tool(b, &a, "wasm2c", NULL);
@@ -912,7 +912,8 @@ static int program_key(build *b) {
                    .glue = glue_text(b),
                    .shard_size =
                        b->o->shard_size ? b->o->shard_size : DEFAULT_SHARD_SIZE,
-                   .libdir = b->runtime.libdir};
+                   .libdir = b->runtime.libdir,
+                   .wasm2c = dgc_wasm2c(&b->o->paths)};
   dgc_diag inner;
   int rc;
 

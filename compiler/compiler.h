@@ -377,11 +377,15 @@ typedef struct dgc_cc_plan {
 int dgc_plan_wat2wasm(dgc_argv *a, const char *in, const char *out,
                       dgc_diag *d);
 int dgc_plan_validate(dgc_argv *a, const char *in, bool simd, dgc_diag *d);
+/* The wasm2c to run: p's patched one, else Debian's (DGC_WASM2C). */
+struct dgc_paths;
+const char *dgc_wasm2c(const struct dgc_paths *p);
 int dgc_plan_wasm2c(dgc_argv *a, const char *in, const char *out_c,
                     dgc_diag *d);
-/* The same under another module name (--harness: dgc_harness_module_name). */
-int dgc_plan_wasm2c_named(dgc_argv *a, const char *in, const char *out_c,
-                          const char *name, dgc_diag *d);
+/* The same with the wasm2c exe (dgc_wasm2c) under another module name
+ * (--harness: dgc_harness_module_name). */
+int dgc_plan_wasm2c_named(dgc_argv *a, const char *exe, const char *in,
+                          const char *out_c, const char *name, dgc_diag *d);
 int dgc_plan_cc(dgc_argv *a, const dgc_cc_plan *p, dgc_diag *d);
 /* Compiling one runtime source file for a target. */
 typedef struct dgc_rtcc_plan {
@@ -592,6 +596,7 @@ typedef struct dgc_progkey {
   char *const *link;  /* the final command, planned for placeholder paths */
   size_t shard_size;  /* in effect */
   const char *libdir; /* the runtime's libraries (every file is hashed) */
+  const char *wasm2c; /* the wasm2c that runs (dgc_wasm2c; hashed) */
   const char *static_https; /* --static: the static libcurl's folder, or
                                NULL (every file is hashed) */
 } dgc_progkey;
@@ -652,6 +657,7 @@ typedef struct dgc_paths {
   const char *incdir;   /* headers that programs and runtimes compile with */
   const char *srcdir;   /* the runtime's sources */
   const char *cachedir; /* NULL: none ($XDG_CACHE_HOME or ~/.cache unset) */
+  const char *wasm2c;   /* the patched wasm2c beside daggercc, or NULL */
   int lock_wait;        /* seconds to wait for another builder; 0: 600 */
 } dgc_paths;
 

@@ -199,9 +199,10 @@ int dgc_progcache_key(const dgc_objcache *oc, const dgc_progkey *k,
   dgc_sha256_init(&s);
   hash_str(&s, "daggercc program cache 1");
   hash_str(&s, oc->base);
-  /* wasm2c itself, so that a new wabt package makes new programs. */
-  hash_str(&s, DGC_WASM2C);
-  if (DGC_WASM2C[0] == '/' && hash_file(&s, DGC_WASM2C, d) != 0)
+  /* The wasm2c that runs, so that a new wabt package (or a rebuilt
+   * patched wasm2c) makes new programs. */
+  hash_str(&s, k->wasm2c);
+  if (k->wasm2c[0] == '/' && hash_file(&s, k->wasm2c, d) != 0)
     return -1;
   snprintf(size, sizeof size, "%zu", k->module_len);
   hash_str(&s, size);

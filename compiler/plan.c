@@ -125,15 +125,18 @@ int dgc_plan_validate(dgc_argv *a, const char *in, bool simd, dgc_diag *d) {
   return done(a, d);
 }
 
-int dgc_plan_wasm2c(dgc_argv *a, const char *in, const char *out_c,
-                    dgc_diag *d) {
-  return dgc_plan_wasm2c_named(a, in, out_c, DGC_W2C_MODULE, d);
+const char *dgc_wasm2c(const dgc_paths *p) {
+  return p && p->wasm2c ? p->wasm2c : DGC_WASM2C;
 }
 
-int dgc_plan_wasm2c_named(dgc_argv *a, const char *in, const char *out_c,
-                          const char *name, dgc_diag *d) {
-  const char *const argv[] = {DGC_WASM2C, "-n", name, "-o",
-                              out_c,      "--", in,   NULL};
+int dgc_plan_wasm2c(dgc_argv *a, const char *in, const char *out_c,
+                    dgc_diag *d) {
+  return dgc_plan_wasm2c_named(a, DGC_WASM2C, in, out_c, DGC_W2C_MODULE, d);
+}
+
+int dgc_plan_wasm2c_named(dgc_argv *a, const char *exe, const char *in,
+                          const char *out_c, const char *name, dgc_diag *d) {
+  const char *const argv[] = {exe, "-n", name, "-o", out_c, "--", in, NULL};
 
   push_all(a, argv);
   return done(a, d);

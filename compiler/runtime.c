@@ -626,6 +626,20 @@ static void print_libraries(FILE *out, const dgc_target *t, const dgc_paths *p,
           out);
 }
 
+/* Which wasm2c translates modules (the same for every target). */
+static void print_wasm2c(FILE *out, const dgc_paths *p) {
+  if (p->wasm2c)
+    fprintf(out,
+            "wasm2c: %s (wabt 1.0.32, patched: linear in the number of "
+            "functions)\n",
+            p->wasm2c);
+  else
+    fprintf(out,
+            "wasm2c: %s (Debian's wabt 1.0.32: quadratic in the number "
+            "of functions)\n",
+            dgc_wasm2c(p));
+}
+
 static void print_bounds(FILE *out, const dgc_target *t) {
   const dgc_memcheck *m, *def;
   dgc_diag ignored;
@@ -657,6 +671,7 @@ int dgc_print_features(FILE *out, const dgc_target *t, const dgc_paths *p,
   fprintf(out, "\nrunner: %s\n", t->host ? "(native)" : t->runner);
   fprintf(out, "byte-order: %s-endian\n", t->big_endian ? "big" : "little");
   fprintf(out, "pointer-size: %d-bit\n", t->is64 ? 64 : 32);
+  print_wasm2c(out, p);
   print_bounds(out, t);
   fprintf(out, "static: %s\n",
           dgc_target_check_static(t, d) == 0 ? "yes" : "no (sanitizers)");

@@ -545,10 +545,22 @@ static char *cache_dir(void) {
   return strdup(buf);
 }
 
+/* The patched wasm2c in the library directory, when it was built
+ * (cmake/Wasm2cLinear.cmake); NULL: Debian's runs. */
+static char *patched_wasm2c(const char *libdir) {
+  char path[PATH_MAX];
+
+  if (!libdir)
+    return NULL;
+  snprintf(path, sizeof path, "%s/" DGC_WASM2C_DIR "/wasm2c", libdir);
+  return access(path, X_OK) == 0 ? strdup(path) : NULL;
+}
+
 /* The runtime's directories next to daggercc; the sources are needed only
  * to build a runtime for another target. */
 static bool find_paths(dgc_paths *p) {
   p->libdir = resource_dir(DGC_REL_LIBDIR, true);
+  p->wasm2c = patched_wasm2c(p->libdir);
   p->incdir = resource_dir(DGC_REL_INCDIR, true);
   p->srcdir = resource_dir(DGC_REL_SRCDIR, false);
   p->cachedir = cache_dir();
@@ -562,6 +574,7 @@ static void free_paths(dgc_paths *p) {
   free((char *)p->incdir);
   free((char *)p->srcdir);
   free((char *)p->cachedir);
+  free((char *)p->wasm2c);
 }
 
 static int compile(cli *c) {

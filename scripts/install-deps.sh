@@ -35,7 +35,10 @@ done
 
 # libssl-dev and dpkg-dev: the static libcurl of --static programs
 # (cmake/StaticHttps.cmake) links OpenSSL's libssl.a and libcrypto.a and is
-# built from curl's Debian source package, unpacked with dpkg-source.
+# built from curl's Debian source package, unpacked with dpkg-source. The
+# patched wasm2c (cmake/Wasm2cLinear.cmake) is built from wabt's, with
+# dpkg-dev's hard dependencies patch and xz-utils, and build-essential's
+# g++ and make.
 demo=(
   build-essential cmake pkg-config ca-certificates
   wabt libcurl4-openssl-dev libsodium-dev

@@ -18,7 +18,7 @@ expect_status 0 "a first compile"
 ok $? "a first compile misses"
 dcc -v a.wat -o a2
 expect_status 0 "the same module again"
-hit && ! grep -q '^/usr/bin/wasm2c\|-c -o\|wasm-validate' <<<"$err"
+hit && ! grep -q '^[^ ]*/wasm2c \|-c -o\|wasm-validate' <<<"$err"
 ok $? "the same module again is a hit, with no wasm2c, validator or compiler"
 [[ $(./a2) == "Hello, cache a" ]] && cmp -s a1 a2
 ok $? "the cached program is the same program"

@@ -20,6 +20,11 @@ grep -Fq -- "-I $WORK/prefix/include/daggercc " <<<"$err" &&
   grep -Fq -- "-L $WORK/prefix/lib/daggercc " <<<"$err" &&
   ! grep -Fq -- "$DAGGER_BUILD_DIR" <<<"$err"
 ok $? "the installed daggercc uses the installed runtime: $err"
+# The patched wasm2c (cmake/Wasm2cLinear.cmake), where the build made one.
+if [[ -x $DAGGER_BUILD_DIR/lib/daggercc/wabt/wasm2c ]]; then
+  grep -q "^$WORK/prefix/lib/daggercc/wabt/wasm2c -n m " <<<"$err"
+  ok $? "the installed daggercc runs the installed patched wasm2c"
+fi
 expect_hello ./hello "the installed daggercc's hello"
 expect_clean_tmp "the installed daggercc"
 done_testing

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "compiler.h"
+#include "config.h"
 
 /* ---- names.c ------------------------------------------------------------ */
 
@@ -334,6 +335,18 @@ static void test_plan_tools(void) {
   CU_ASSERT_STRING_EQUAL(a.v[2], DGC_W2C_MODULE);
   CU_ASSERT_STRING_EQUAL(a.v[5], "--");
   CU_ASSERT_STRING_EQUAL(a.v[6], "-in.wasm");
+  dgc_argv_free(&a);
+  /* The patched wasm2c beside daggercc when found, else Debian's. */
+  dgc_paths p = {0};
+  CU_ASSERT_STRING_EQUAL(dgc_wasm2c(NULL), DGC_WASM2C);
+  CU_ASSERT_STRING_EQUAL(dgc_wasm2c(&p), DGC_WASM2C);
+  p.wasm2c = "/lib/daggercc/wabt/wasm2c";
+  CU_ASSERT_STRING_EQUAL(dgc_wasm2c(&p), p.wasm2c);
+  CU_ASSERT_EQUAL_FATAL(
+      dgc_plan_wasm2c_named(&a, dgc_wasm2c(&p), "x.wasm", "/t/m.c", "m1", &d),
+      0);
+  CU_ASSERT_STRING_EQUAL(a.v[0], p.wasm2c);
+  CU_ASSERT_STRING_EQUAL(a.v[2], "m1");
   dgc_argv_free(&a);
   CU_ASSERT_EQUAL_FATAL(dgc_plan_validate(&a, "x.wasm", false, &d), 0);
   CU_ASSERT_STRING_EQUAL(a.v[1], "--disable-simd");
