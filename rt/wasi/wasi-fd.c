@@ -226,22 +226,24 @@ int32_t wasi_fd_write(dagger_rt *rt, const uint64_t *a) {
  * around the same body, with the arguments in registers rather than an
  * array, and no table. A one-byte fd_write to null:// took 1.9x a
  * dagger.write through dagger_wasi_call (bench/run nullwrite). */
-int32_t dagger_wasi_fd_read(dagger_rt *rt, uint32_t fd, uint32_t iovs,
-                            uint32_t niovs, uint32_t result) {
-  if (!wasi_call_begin(rt, DAGGER_WASI_fd_read))
+static inline __attribute__((always_inline)) int32_t
+direct(dagger_rt *rt, dagger_wasi_fn fn, uint32_t fd, uint32_t iovs,
+       uint32_t niovs, uint32_t result) {
+  if (!wasi_call_begin(rt, fn))
     return WASI_ENOSYS;
-  int32_t r = fd_rw(rt, fd, iovs, niovs, result, false);
+  int32_t r = fd_rw(rt, fd, iovs, niovs, result, fn == DAGGER_WASI_fd_write);
   wasi_call_end(rt);
   return r;
 }
 
+int32_t dagger_wasi_fd_read(dagger_rt *rt, uint32_t fd, uint32_t iovs,
+                            uint32_t niovs, uint32_t result) {
+  return direct(rt, DAGGER_WASI_fd_read, fd, iovs, niovs, result);
+}
+
 int32_t dagger_wasi_fd_write(dagger_rt *rt, uint32_t fd, uint32_t iovs,
                              uint32_t niovs, uint32_t result) {
-  if (!wasi_call_begin(rt, DAGGER_WASI_fd_write))
-    return WASI_ENOSYS;
-  int32_t r = fd_rw(rt, fd, iovs, niovs, result, true);
-  wasi_call_end(rt);
-  return r;
+  return direct(rt, DAGGER_WASI_fd_write, fd, iovs, niovs, result);
 }
 
 /* pread / pwrite: files only (a stream has no offsets: ESPIPE). */
