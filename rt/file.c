@@ -192,10 +192,7 @@ int dagger_jail_open(int jail_fd, const char *rel, int flags,
 }
 
 int dagger_jail_open_wasi(int dir_fd, const char *rel, int flags, bool links) {
-  dagger_resolver how = resolver;
-  if (how == DAGGER_RESOLVE_AUTO && openat2_missing)
-    how = DAGGER_RESOLVE_WALK;
-  return jail_open(dir_fd, rel, flags, how, links);
+  return jail_open(dir_fd, rel, flags, resolver, links);
 }
 
 /* The jail directory, opened on first use. */
