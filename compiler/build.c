@@ -395,45 +395,38 @@ static int write_text(build *b, const char *path, const char *text) {
   return rc == 0 ? 0 : dgc_fail(b->d, "%s: cannot write", path);
 }
 
-static int split(build *b, const char *text, size_t len, dgc_shards *s) {
-  size_t target = b->o->shard_size ? b->o->shard_size : DEFAULT_SHARD_SIZE;
+/* A unit of the split: the main unit replaces the module's C (the glue
+ * includes it), unit k goes to daggercc-shard-K.c. */
+static int put_unit(void *ctx, size_t k, const char *text, size_t len) {
+  build *b = ctx;
+  char name[48], **v;
 
-  if (dgc_shard_split(text, len, target, s, b->d) != 0)
-    return -1;
-  if (s->nunits <= MAX_UNITS)
-    return 0;
-  dgc_shards_free(s);
-  return dgc_shard_split(text, len, len / MAX_UNITS + 1, s, b->d);
+  (void)len;
+  if (k == 0)
+    return write_text(b, b->module_c, text);
+  if (!(v = realloc(b->units, k * sizeof *v)))
+    return dgc_fail(b->d, "out of memory");
+  b->units = v;
+  snprintf(name, sizeof name, "daggercc-shard-%zu.c", k);
+  if (!(b->units[k - 1] = dgc_tmp_path(b->dir, name)))
+    return dgc_fail(b->d, "out of memory");
+  b->nunits = k;
+  return write_text(b, b->units[k - 1], text);
 }
 
-/* Module 0's C, cut into units when it is big: the main unit replaces it
- * (the glue includes it), the others go to daggercc-shard-K.c. */
+/* Module 0's C, cut into units when it is big. */
 static int shard(build *b) {
+  size_t target = b->o->shard_size ? b->o->shard_size : DEFAULT_SHARD_SIZE;
   uint8_t *text;
-  size_t len;
-  dgc_shards s;
+  size_t len, n;
   dgc_diag inner;
   int rc;
 
   if (dgc_read_input(b->module_c, &text, &len, &inner) != 0)
     return dgc_fail(b->d, "%s: %s", b->module_c, inner.msg);
-  rc = split(b, (char *)text, len, &s);
+  rc = dgc_shard_split((char *)text, len, target, MAX_UNITS, put_unit, b, &n,
+                       b->d);
   free(text);
-  if (rc == 0 && s.nunits > 0) {
-    rc = write_text(b, b->module_c, s.main);
-    b->units = calloc(s.nunits, sizeof *b->units);
-    if (!b->units)
-      rc = dgc_fail(b->d, "out of memory");
-    for (size_t i = 0; rc == 0 && i < s.nunits; i++) {
-      char name[48];
-      snprintf(name, sizeof name, "daggercc-shard-%zu.c", i + 1);
-      b->units[i] = dgc_tmp_path(b->dir, name);
-      b->nunits = i + 1;
-      rc = b->units[i] ? write_text(b, b->units[i], s.units[i])
-                       : dgc_fail(b->d, "out of memory");
-    }
-  }
-  dgc_shards_free(&s);
   return rc;
 }
 

@@ -687,20 +687,22 @@ int dgc_print_features(FILE *out, const dgc_target *t, const dgc_paths *p,
                        const char *cc, dgc_diag *d);
 
 /* ---- shard.c: the module's C as several translation units -------------- */
-typedef struct dgc_shards {
-  char *main;    /* shard 0: takes the place of the module's C (the glue
-                  * includes it) */
-  char **units;  /* the other units, each compiled on its own */
-  size_t nunits; /* 0: the module stays one unit */
-} dgc_shards;
+/* Receives one unit of a split: k 0 is the main unit (it takes the place
+ * of the module's C; the glue includes it), then 1, 2, ... each compiled on
+ * its own. text (len bytes, NUL-terminated) is valid only during the call.
+ * 0, or -1 with a message in the caller's diagnostics (stops the split). */
+typedef int (*dgc_unit_sink)(void *ctx, size_t k, const char *text, size_t len);
 
 /* Cuts wasm2c's C for one module (text, len bytes, after names.c's fixes)
- * into units of about target bytes of function definitions each. A module
- * under twice target, or whose layout is not wasm2c 1.0.32's, stays whole
- * (nunits 0). 0, or -1 with a message (out of memory). */
+ * into units of about target bytes of function definitions each (more
+ * when that would make more than max_units units; 0: no bound), given to
+ * sink as they are cut. A module under twice target, or whose layout is
+ * not wasm2c 1.0.32's, stays whole: *nunits 0, sink never called.
+ * Otherwise *nunits is the count of units beside the main one. 0, or -1
+ * (out of memory, with a message; or the sink's failure). */
 int dgc_shard_split(const char *text, size_t len, size_t target,
-                    dgc_shards *out, dgc_diag *d);
-void dgc_shards_free(dgc_shards *s);
+                    size_t max_units, dgc_unit_sink sink, void *ctx,
+                    size_t *nunits, dgc_diag *d);
 
 /* ---- data.c: data segments as binary ---------------------------------- */
 typedef struct dgc_data {

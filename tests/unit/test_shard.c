@@ -1,6 +1,7 @@
 /* compiler/shard.c: cutting wasm2c's C into translation units. The layout
  * below is wasm2c 1.0.32's, cut short; the whole pipeline runs sharded in
  * the e2e suite (DAGGER_SHARD_SIZE=1). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "compiler.h"
@@ -33,13 +34,51 @@ static int count(const char *s, const char *what) {
   return n;
 }
 
-static void test_split(void) {
-  dgc_shards s;
-  dgc_diag d;
+/* The units of a split, as the sink got them. */
+typedef struct split {
+  char *main;
+  char *units[8];
+  size_t nunits;
+} split;
 
-  CU_ASSERT_EQUAL_FATAL(dgc_shard_split(text, strlen(text), 1, &s, &d), 0);
+static int collect(void *ctx, size_t k, const char *text, size_t len) {
+  split *s = ctx;
+  char *copy = strndup(text, len);
+
+  if (!copy || k > 8 || strlen(text) != len)
+    return -1;
+  if (k == 0)
+    s->main = copy;
+  else
+    s->units[k - 1] = copy;
+  return 0;
+}
+
+static int cut(const char *t, size_t len, size_t target, split *s) {
+  dgc_diag d;
+  size_t n = 99;
+  int rc;
+
+  *s = (split){0};
+  rc = dgc_shard_split(t, len, target, 0, collect, s, &n, &d);
+  s->nunits = n;
+  return rc;
+}
+
+static void split_free(split *s) {
+  free(s->main);
+  for (size_t i = 0; i < 8; i++)
+    free(s->units[i]);
+  *s = (split){0};
+}
+
+static void test_split(void) {
+  split s;
+
+  CU_ASSERT_EQUAL_FATAL(cut(text, strlen(text), 1, &s), 0);
   CU_ASSERT_EQUAL_FATAL(s.nunits, 2);
-  /* Every unit: the prelude, then hidden extern declarations. */
+  /* Every unit: the prelude, then hidden extern declarations of what it
+   * names, its own definitions included (they are hidden too). */
   for (size_t i = 0; i < 2; i++) {
     CU_ASSERT_PTR_NOT_NULL(strstr(s.units[i], PRELUDE));
     CU_ASSERT_PTR_NOT_NULL(strstr(s.units[i], "visibility push(hidden)"));
@@ -47,11 +86,21 @@ static void test_split(void) {
         strstr(s.units[i], "extern u32 w2c_f0(Z_m_instance_t*, u32);\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s.units[i], "extern u32 func_types[];\n"));
     CU_ASSERT_PTR_NULL(strstr(s.units[i], "Z_mZ_f"));
-    /* Segments are declared (memory.init may read one), defined once. */
-    CU_ASSERT_PTR_NOT_NULL(
-        strstr(s.units[i], "extern const u8 data_segment_data_0[];\n"));
     CU_ASSERT_PTR_NULL(strstr(s.units[i], "0x01"));
   }
+  /* Nothing they do not name: f0 calls nobody, neither reads a segment. */
+  CU_ASSERT_PTR_NULL(strstr(s.units[0], "w2c_f1"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s.units[1], "extern void w2c_f1(Z_m_instance_t*);\n"));
+  for (size_t i = 0; i < 2; i++)
+    CU_ASSERT_PTR_NULL(strstr(s.units[i], "data_segment_data_0"));
+  /* The main unit declares its segment before defining it (hidden), and
+   * the function its tail calls. */
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s.main, "extern const u8 data_segment_data_0[];\n"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s.main, "extern u32 w2c_f0(Z_m_instance_t*, u32);\n"));
+  CU_ASSERT_PTR_NULL(strstr(s.main, "w2c_f1"));
   /* One definition each, no longer static. */
   CU_ASSERT_PTR_NOT_NULL(strstr(s.units[0], "\nu32 w2c_f0(Z_m_instance_t"));
   CU_ASSERT_PTR_NULL(strstr(s.units[0], "w2c_f1(Z_m_instance_t* instance)"));
@@ -65,16 +114,16 @@ static void test_split(void) {
   CU_ASSERT_PTR_NOT_NULL(strstr(s.main, TAIL));
   CU_ASSERT_EQUAL(count(s.main, "static u32 w2c_f0"), 0);
   CU_ASSERT_EQUAL(count(s.main, "w2c_p0) {"), 0);
-  dgc_shards_free(&s);
+  split_free(&s);
 
   /* A big target keeps both definitions in one unit: no split. */
-  CU_ASSERT_EQUAL(dgc_shard_split(text, strlen(text), 1 << 20, &s, &d), 0);
+  CU_ASSERT_EQUAL(cut(text, strlen(text), 1 << 20, &s), 0);
   CU_ASSERT_EQUAL(s.nunits, 0);
+  CU_ASSERT_PTR_NULL(s.main);
   /* A target under one definition gives a unit per definition. */
-  CU_ASSERT_EQUAL(dgc_shard_split(text, strlen(text), strlen(DEF0) / 2, &s, &d),
-                  0);
+  CU_ASSERT_EQUAL(cut(text, strlen(text), strlen(DEF0) / 2, &s), 0);
   CU_ASSERT_EQUAL(s.nunits, 2);
-  dgc_shards_free(&s);
+  split_free(&s);
 }
 
 /* What is not wasm2c 1.0.32's layout stays one unit. */
@@ -85,15 +134,15 @@ static void test_unknown_layouts(void) {
       PRELUDE SETUP DEF0 TAIL DEF1,                    /* definition late */
       PRELUDE SETUP DEF0 DEF1 "wasm_rt_register_tag;", /* exceptions */
   };
-  dgc_shards s;
-  dgc_diag d;
+  split s;
 
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-    CU_ASSERT_EQUAL(dgc_shard_split(bad[i], strlen(bad[i]), 1, &s, &d), 0);
+    CU_ASSERT_EQUAL(cut(bad[i], strlen(bad[i]), 1, &s), 0);
     CU_ASSERT_EQUAL(s.nunits, 0);
+    CU_ASSERT_PTR_NULL(s.main);
   }
   /* A NUL inside (names.wast copies one into a comment). */
-  CU_ASSERT_EQUAL(dgc_shard_split(text, sizeof text, 1, &s, &d), 0);
+  CU_ASSERT_EQUAL(cut(text, sizeof text, 1, &s), 0);
   CU_ASSERT_EQUAL(s.nunits, 0);
 }
 
@@ -103,16 +152,89 @@ static void test_wrapped_head(void) {
       "static u32 w2c_f2(Z_m_instance_t* instance, u32 w2c_p0, u32 w2c_p1, "
       "u32 w2c_p2, u32 w2c_p3, u32 w2c_p4, u32 w2c_p5, u32 w2c_p6, u32 "
       "w2c_p7, \n    u32 w2c_p8) {\n  return w2c_p8;\n}\n\n" DEF1 TAIL;
-  dgc_shards s;
-  dgc_diag d;
+  split s;
 
-  CU_ASSERT_EQUAL_FATAL(dgc_shard_split(wrapped, strlen(wrapped), 1, &s, &d),
-                        0);
+  CU_ASSERT_EQUAL_FATAL(cut(wrapped, strlen(wrapped), 1, &s), 0);
   CU_ASSERT_EQUAL_FATAL(s.nunits, 3);
   CU_ASSERT_PTR_NOT_NULL(
       strstr(s.units[1], "\nu32 w2c_f2(Z_m_instance_t* instance, u32 w2c_p0"));
   CU_ASSERT_PTR_NOT_NULL(strstr(s.units[1], "    u32 w2c_p8) {\n"));
-  dgc_shards_free(&s);
+  split_free(&s);
+}
+
+/* A unit declares exactly the functions and segments it names, as whole
+ * identifiers, in the setup's order whatever the order of use. */
+static void test_declarations(void) {
+  static const char t[] =
+      PRELUDE "static bool s_module_initialized = false;\n\n"
+              "static u32 w2c_f1(Z_m_instance_t*);\n"
+              "static u32 w2c_f10(Z_m_instance_t*);\n"
+              "static u32 w2c_f2(Z_m_instance_t*);\n"
+              "extern const u8 data_segment_data_d[4];\n"
+              "static const u8 data_segment_data_e[] = {\n  0x01,\n};\n\n"
+              "static u32 w2c_f1(Z_m_instance_t* instance) {\n"
+              "  return w2c_f2(instance) + w2c_f10(instance);\n}\n\n"
+              "static u32 w2c_f2(Z_m_instance_t* instance) {\n"
+              "  memcpy(x, data_segment_data_d, 1); /* w2c_f1x w2c_f */\n"
+              "  return 0;\n}\n\n" TAIL;
+  split s;
+
+  CU_ASSERT_EQUAL_FATAL(cut(t, strlen(t), 1, &s), 0);
+  CU_ASSERT_EQUAL_FATAL(s.nunits, 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(s.units[0],
+                                "#pragma GCC visibility push(hidden)\n"
+                                "extern u32 func_types[];\n"
+                                "extern u32 w2c_f1(Z_m_instance_t*);\n"
+                                "extern u32 w2c_f10(Z_m_instance_t*);\n"
+                                "extern u32 w2c_f2(Z_m_instance_t*);\n"
+                                "#pragma GCC visibility pop\n"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(s.units[1],
+                                "#pragma GCC visibility push(hidden)\n"
+                                "extern u32 func_types[];\n"
+                                "extern u32 w2c_f2(Z_m_instance_t*);\n"
+                                "extern const u8 data_segment_data_d[4];\n"
+                                "#pragma GCC visibility pop\n"));
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(s.main, "extern const u8 data_segment_data_e[];\n"));
+  CU_ASSERT_PTR_NULL(strstr(s.main, "w2c_f10"));
+  split_free(&s);
+}
+
+/* At most max_units units: the target grows to fit. */
+static void test_max_units(void) {
+  split s;
+  dgc_diag d;
+  size_t n = 0;
+
+  CU_ASSERT_EQUAL(cut(text, strlen(text), 1, &s), 0);
+  CU_ASSERT_EQUAL(s.nunits, 2);
+  split_free(&s);
+  CU_ASSERT_EQUAL(
+      dgc_shard_split(text, strlen(text), 1, 1, collect, &s, &n, &d), 0);
+  CU_ASSERT_EQUAL(n, 1);
+  CU_ASSERT_PTR_NOT_NULL(s.units[0]);
+  CU_ASSERT_PTR_NOT_NULL(strstr(s.units[0], "\nu32 w2c_f0("));
+  CU_ASSERT_PTR_NOT_NULL(strstr(s.units[0], "\nvoid w2c_f1("));
+  split_free(&s);
+}
+
+/* A sink that fails stops the split: no unit after it. */
+static int fail_second(void *ctx, size_t k, const char *text, size_t len) {
+  size_t *calls = ctx;
+  (void)text;
+  (void)len;
+  ++*calls;
+  return k == 1 ? -1 : 0;
+}
+
+static void test_sink_failure(void) {
+  dgc_diag d;
+  size_t calls = 0, n = 0;
+
+  CU_ASSERT_EQUAL(
+      dgc_shard_split(text, strlen(text), 1, 0, fail_second, &calls, &n, &d),
+      -1);
+  CU_ASSERT_EQUAL(calls, 2);
 }
 
 int main(void) {
@@ -120,6 +242,9 @@ int main(void) {
       {"split", test_split},
       {"unknown layouts", test_unknown_layouts},
       {"wrapped head", test_wrapped_head},
+      {"declarations", test_declarations},
+      {"max units", test_max_units},
+      {"sink failure", test_sink_failure},
       {NULL, NULL},
   };
   return unit_run("shard", tests);
