@@ -32,10 +32,8 @@
  *   cp -r fuzz/corpus/policy /tmp/corpus-policy  # keep the seeds pristine
  *   /tmp/fuzz_policy -runs=2000000 /tmp/corpus-policy
  *
- * A denied open prints a line on stderr; so that millions of them do not
- * drown libFuzzer's own output, the target adds -close_fd_mask=2 to the
- * command line (libFuzzer and the sanitizers then report on a duplicate of
- * stderr, and so do this target's own failure messages). */
+ * A denied open prints a line on stderr: the target adds -close_fd_mask=2
+ * to the command line (fuzz/quiet.h). */
 #include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -45,38 +43,14 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "quiet.h"
 #include "rt.h"
 
 #define MAX_RULES 16
 #define NORM_MAX (DAGGER_URL_MAX + 64)
 
-static int report_fd = 2;
-
-static void fail(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vdprintf(report_fd, fmt, ap);
-  va_end(ap);
-  dprintf(report_fd, "\n");
-  abort();
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  static char *args[256];
-  static char quiet[] = "-close_fd_mask=2";
-  int n = *argc < 254 ? *argc : 254;
-  report_fd = dup(2);
-  if (report_fd < 0)
-    report_fd = 2;
-  for (int i = 0; i < n; i++) {
-    args[i] = (*argv)[i];
-    if (strncmp(args[i], "-close_fd_mask=", 15) == 0)
-      return 0; /* the user chose */
-  }
-  args[n] = quiet;
-  args[n + 1] = NULL;
-  *argc = n + 1;
-  *argv = args;
+  quiet_stderr(argc, argv);
   return 0;
 }
 

@@ -34,8 +34,8 @@
  *     -o /tmp/fuzz_wasi_path
  *   cp -r fuzz/corpus/wasi_path /tmp/corpus-wasi-path
  *   /tmp/fuzz_wasi_path -runs=200000 /tmp/corpus-wasi-path
- * A denied open prints a line on stderr: as fuzz_policy does, the target
- * adds -close_fd_mask=2 (its own failure messages go to a duplicate). */
+ * A denied open prints a line on stderr: the target adds -close_fd_mask=2
+ * to the command line (fuzz/quiet.h). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -48,6 +48,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "quiet.h"
 #include "rt.h"
 #include "wasi/wasi.h"
 
@@ -59,7 +60,6 @@
 static uint8_t mem[MEM];
 static uint8_t *mem_base = mem;
 static uint32_t mem_pages = 1;
-static int report_fd = 2;
 static char top[PATH_MAX], jail[PATH_MAX + 8], secret[PATH_MAX + 32];
 static struct stat secret_st;
 
@@ -83,15 +83,6 @@ static const policy policies[] = {
 static const char *const initial[] = {
     "a",  "d",  "d/b", "d/e", "d/e/c", "d/up",     "pub", "pub/p",
     "in", "l2", "out", "abs", "loop",  "dangling", NULL};
-
-static void fail(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vdprintf(report_fd, fmt, ap);
-  va_end(ap);
-  dprintf(report_fd, "\n");
-  abort();
-}
 
 static void make(const char *rel, int kind, const char *link) {
   char p[PATH_MAX * 2];
@@ -127,12 +118,8 @@ static void make_tree(void) {
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  static char *args[256];
-  static char quiet[] = "-close_fd_mask=2";
   const char *t = getenv("TMPDIR");
-  report_fd = dup(2);
-  if (report_fd < 0)
-    report_fd = 2;
+  quiet_stderr(argc, argv);
   snprintf(top, sizeof top, "%s/dagger-fuzz-wasi.XXXXXX", t && *t ? t : "/tmp");
   if (!mkdtemp(top))
     fail("mkdtemp %s failed", top);
@@ -150,16 +137,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     fail("cannot write %s", secret);
   if (stat(secret, &secret_st) != 0)
     fail("cannot stat %s", secret);
-  int n = *argc < 254 ? *argc : 254;
-  for (int i = 0; i < n; i++) {
-    args[i] = (*argv)[i];
-    if (strncmp(args[i], "-close_fd_mask=", 15) == 0)
-      return 0; /* the user chose */
-  }
-  args[n] = quiet;
-  args[n + 1] = NULL;
-  *argc = n + 1;
-  *argv = args;
   return 0;
 }
 
