@@ -169,6 +169,7 @@ static struct {
   int depth;       /* nested calls, main thread only */
   dagger_rt *rt;
   uint64_t wall_deadline_ns, cpu_limit_ns; /* 0: none */
+  uint64_t cpu_base_ns; /* the process's CPU time at dagger_limits_start */
   pthread_t thread;
   pthread_mutex_t lock;
   pthread_cond_t wake;
@@ -258,7 +259,7 @@ static uint64_t time_left(int *kind) {
   if (w.cpu_limit_ns) {
     /* CPU time goes no faster than the wall clock while one thread runs
      * the guest; waking after the CPU time left re-checks it. */
-    uint64_t used = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    uint64_t used = clock_ns(CLOCK_PROCESS_CPUTIME_ID) - w.cpu_base_ns;
     if (used >= w.cpu_limit_ns)
       return *kind = DAGGER_TRAP_CPU_TIME, 0;
     if (w.cpu_limit_ns - used < left)
@@ -311,10 +312,13 @@ int dagger_limits_start(dagger_rt *rt, const dagger_limits *lim) {
   w.rt = rt;
   w.depth = 0;
   atomic_store(&w.state, W_GUEST);
-  if (lim->timeout_ms)
-    w.wall_deadline_ns = clock_ns(CLOCK_MONOTONIC) + lim->timeout_ms * 1000000u;
-  if (lim->cpu_ms)
-    w.cpu_limit_ns = lim->cpu_ms * 1000000u;
+  /* Counted from here, not from the process's start: in serve mode
+   * (serve.c) each request is a run of its own. */
+  w.wall_deadline_ns =
+      lim->timeout_ms ? clock_ns(CLOCK_MONOTONIC) + lim->timeout_ms * 1000000u
+                      : 0;
+  w.cpu_limit_ns = lim->cpu_ms * 1000000u;
+  w.cpu_base_ns = lim->cpu_ms ? clock_ns(CLOCK_PROCESS_CPUTIME_ID) : 0;
   rt->watched = true;
   int err = start_thread();
   if (err) {
