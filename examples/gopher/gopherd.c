@@ -9,11 +9,13 @@
  * is a selector line ending in CRLF (at most MAX_SELECTOR bytes). Its first
  * path segment names the route: "" and "/" are ROUTES/index, "/NAME" and
  * "/NAME/..." are ROUTES/NAME, where NAME is letters, digits, '-' and '_'.
- * The route runs as a child process (posix_spawn, no shell, in a process
- * group of its own, DAGGER_ROOT=JAIL) with the selector line and then
- * "HOST<TAB>PORT" on its stdin, so that it can write menu items that point
- * back here; what it writes on stdout is the response, sent only when it
- * exits with status 0. A route that fails (a trap exits 201..209), runs
+ * The route runs in a child process (posix_spawn, no shell, in a process
+ * group of its own, DAGGER_ROOT=JAIL) that a worker started in serve mode
+ * (docs/serve.md) and keeps for the next requests: each request is a fresh
+ * instance, with the selector line and then "HOST<TAB>PORT" on its stdin,
+ * so that it can write menu items that point back here; what it writes on
+ * stdout is the response, sent only when its run ends with status 0. A
+ * route that fails (a trap: status 201..209), runs
  * past SECONDS (-t, default 5: DAGGER_TIMEOUT for the route's own runtime,
  * which stops it with status 211; gopherd kills the whole process group
  * only a second later, as a backstop), or
