@@ -21,7 +21,9 @@
  *     standard output itself.
  * The state moves by compare-and-swap, so exactly one thread stops the
  * program; the other parks until _exit. Without a time limit nothing of
- * this runs: a system call tests one flag. */
+ * this runs: a system call tests one flag. The thread is started by the
+ * first watched run and sleeps between runs (serve mode, serve.c, has one
+ * per request): each run re-arms it, with clocks counted from its start. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
