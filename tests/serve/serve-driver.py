@@ -72,6 +72,14 @@ def drain(fd):
     return data
 
 
+def open_fds(pid):
+    return sorted(os.listdir("/proc/%d/fd" % pid))
+
+
+def tasks(pid):
+    return len(os.listdir("/proc/%d/task" % pid))
+
+
 def cpu_seconds(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -86,6 +94,12 @@ def dagger_guest(prog):
         out, err, st = s.request(b"p")
         check((out, err, st) == (b"g=1 m=1\n", b"to stderr\n", 0),
               "request %d: a fresh instance (%r %r %r)" % (i, out, err, st))
+    fds, threads = open_fds(s.proc.pid), tasks(s.proc.pid)
+    for i in range(10):
+        s.request(b"p")
+    check(open_fds(s.proc.pid) == fds and tasks(s.proc.pid) == threads == 2,
+          "nothing piles up: %d descriptors, %d threads (main, watch)"
+          % (len(fds), threads))
     out, err, st = s.request(b"t")
     check(st == 201 and out == b"before\n" and b"trap: unreachable" in err,
           "a trap ends the request with 201, its output flushed (%r %r)" % (out, st))
