@@ -64,11 +64,14 @@ head -n1 gopherd.log
 # its work), on this machine as loaded now, beside an empty static C
 # program spawned the same way: medians of 200 runs, wall clock and CPU.
 printf '\r\n127.0.0.1\t70\n' > request
-floor() { # NAME PROGRAM
-  ./bench-spawn -i request 200 "$2" |
+floor() { # NAME PROGRAM [-s]
+  ./bench-spawn ${3-} -i request 200 "$2" |
     awk -v n="$1" '{ printf "%s: %.2f ms wall, %.2f ms CPU\n", n, $1 / 1e6, $2 / 1e6 }'
 }
 floor "one route alone (bin/index ${link[*]:-dynamic}, 200 runs)" bin/index
+# What gopherd pays per request now: a request to a started route (serve
+# mode, docs/serve.md), its CPU time being the route process's.
+floor "one request to a started route (serve mode, 200 requests)" bin/index -s
 floor "an empty static C program (200 runs)" ./empty-static
 uptime
 

@@ -21,7 +21,9 @@
  *     standard output itself.
  * The state moves by compare-and-swap, so exactly one thread stops the
  * program; the other parks until _exit. Without a time limit nothing of
- * this runs: a system call tests one flag. */
+ * this runs: a system call tests one flag. The thread is started by the
+ * first watched run and sleeps between runs (serve mode, serve.c, has one
+ * per request): each run re-arms it, with clocks counted from its start. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
@@ -169,10 +171,15 @@ static struct {
   int depth;       /* nested calls, main thread only */
   dagger_rt *rt;
   uint64_t wall_deadline_ns, cpu_limit_ns; /* 0: none */
+  uint64_t cpu_base_ns; /* the process's CPU time at dagger_limits_start */
   pthread_t thread;
   pthread_mutex_t lock;
-  pthread_cond_t wake;
-  bool started;
+  pthread_cond_t wake; /* the watch: a run started or ended */
+  pthread_cond_t idle; /* dagger_limits_stop: the watch left expire */
+  bool started;        /* the thread exists (it stays for the next run) */
+  bool armed;          /* a run is watched, from start to stop */
+  bool expiring;       /* the watch is in expire */
+  bool running;        /* main thread only: between start and stop */
 } w = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static uint64_t clock_ns(clockid_t id) {
@@ -258,7 +265,7 @@ static uint64_t time_left(int *kind) {
   if (w.cpu_limit_ns) {
     /* CPU time goes no faster than the wall clock while one thread runs
      * the guest; waking after the CPU time left re-checks it. */
-    uint64_t used = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    uint64_t used = clock_ns(CLOCK_PROCESS_CPUTIME_ID) - w.cpu_base_ns;
     if (used >= w.cpu_limit_ns)
       return *kind = DAGGER_TRAP_CPU_TIME, 0;
     if (w.cpu_limit_ns - used < left)
@@ -267,24 +274,34 @@ static uint64_t time_left(int *kind) {
   return left;
 }
 
+/* The watch thread: started with the first watched run, it stays for the
+ * next ones (serve mode runs many, docs/serve.md), asleep between them. */
 static void *watch(void *arg) {
   (void)arg;
   pthread_mutex_lock(&w.lock);
   for (;;) {
     int kind = 0;
-    uint64_t left = time_left(&kind);
-    if (atomic_load(&w.state) == W_DONE)
-      break;
+    uint64_t left = w.armed ? time_left(&kind) : 0;
+    if (!w.armed || atomic_load(&w.state) == W_DONE) {
+      pthread_cond_wait(&w.wake, &w.lock);
+      continue;
+    }
     if (kind) {
+      /* dagger_limits_stop waits for this to end before the next run can
+       * be armed: expire never sees another run's state. */
+      w.expiring = true;
       pthread_mutex_unlock(&w.lock);
       expire(kind);
-      return NULL;
+      pthread_mutex_lock(&w.lock);
+      w.expiring = false;
+      w.armed = false;
+      pthread_cond_broadcast(&w.idle);
+      continue;
     }
     uint64_t at = clock_ns(CLOCK_MONOTONIC) + left;
     struct timespec ts = {(time_t)(at / 1000000000u), (long)(at % 1000000000u)};
     pthread_cond_timedwait(&w.wake, &w.lock, &ts);
   }
-  pthread_mutex_unlock(&w.lock);
   return NULL;
 }
 
@@ -294,6 +311,7 @@ static int start_thread(void) {
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
   pthread_cond_init(&w.wake, &ca);
+  pthread_cond_init(&w.idle, NULL);
   pthread_condattr_destroy(&ca);
   /* The thread takes no signal: SIGPIPE, SIGINT and the faults stay the
    * main thread's. */
@@ -301,33 +319,45 @@ static int start_thread(void) {
   pthread_sigmask(SIG_SETMASK, &all, &old);
   int err = pthread_create(&w.thread, NULL, watch, NULL);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (!err)
+    pthread_detach(w.thread);
   return err;
 }
 
 int dagger_limits_start(dagger_rt *rt, const dagger_limits *lim) {
   rt->stats->limits = *lim;
-  if (w.started || (!lim->timeout_ms && !lim->cpu_ms))
+  if (w.running || (!lim->timeout_ms && !lim->cpu_ms))
     return 0;
+  pthread_mutex_lock(&w.lock);
   w.rt = rt;
   w.depth = 0;
   atomic_store(&w.state, W_GUEST);
-  if (lim->timeout_ms)
-    w.wall_deadline_ns = clock_ns(CLOCK_MONOTONIC) + lim->timeout_ms * 1000000u;
-  if (lim->cpu_ms)
-    w.cpu_limit_ns = lim->cpu_ms * 1000000u;
-  rt->watched = true;
-  int err = start_thread();
+  /* Counted from here, not from the process's start: in serve mode
+   * (serve.c) each request is a run of its own. */
+  w.wall_deadline_ns =
+      lim->timeout_ms ? clock_ns(CLOCK_MONOTONIC) + lim->timeout_ms * 1000000u
+                      : 0;
+  w.cpu_limit_ns = lim->cpu_ms * 1000000u;
+  w.cpu_base_ns = lim->cpu_ms ? clock_ns(CLOCK_PROCESS_CPUTIME_ID) : 0;
+  int err = w.started ? 0 : start_thread();
+  if (!err) {
+    w.started = true;
+    w.armed = true;
+    w.running = true;
+    rt->watched = true;
+    pthread_cond_signal(&w.wake);
+  }
+  pthread_mutex_unlock(&w.lock);
   if (err) {
-    rt->watched = false;
+    atomic_store(&w.state, W_DONE);
     dagger_rt_diag(rt, "cannot watch the time limits: %s", strerror(err));
     return -1;
   }
-  w.started = true;
   return 0;
 }
 
 void dagger_limits_stop(dagger_rt *rt) {
-  if (!w.started)
+  if (!w.running)
     return;
   for (;;) {
     int s = atomic_load(&w.state);
@@ -340,10 +370,14 @@ void dagger_limits_stop(dagger_rt *rt) {
         atomic_compare_exchange_strong(&w.state, &s, W_STOPPING))
       stop_program();
   }
+  /* The watch sleeps again (no join: it stays for the next run); one in
+   * expire sees W_DONE and returns within its 5 ms pause. */
   pthread_mutex_lock(&w.lock);
+  while (w.expiring)
+    pthread_cond_wait(&w.idle, &w.lock);
+  w.armed = false;
   pthread_cond_signal(&w.wake);
   pthread_mutex_unlock(&w.lock);
-  pthread_join(w.thread, NULL);
+  w.running = false;
   rt->watched = false;
-  w.started = false;
 }

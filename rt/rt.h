@@ -203,6 +203,9 @@ int dagger_policy_check(const dagger_rt *rt, const dagger_url *url);
 /* Writes all of buf to a host descriptor, retrying on EINTR and short
  * writes. DAGGER_OK or -DAGGER_IO. */
 int dagger_write_all(int fd, const uint8_t *buf, size_t len);
+/* Forgets stdout's buffer and whether it is a terminal: a new request in
+ * serve mode (serve.c) may have another standard output. */
+void dagger_stdio_reset(void);
 
 /* ---- file.c: file:// streams inside the jail ---------------------------
  * How a jail path is resolved: by openat2(2), where the kernel itself

@@ -38,6 +38,11 @@ int dagger_write_all(int fd, const uint8_t *buf, size_t len) {
   return DAGGER_OK;
 }
 
+void dagger_stdio_reset(void) {
+  out.len = 0;
+  out.tty = 0;
+}
+
 static int flush_stdout(void) {
   size_t n = out.len;
   out.len = 0;

@@ -14,6 +14,7 @@
  * change wasm-rt.h's types and how memory is laid out. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dagger/runtime.h"
 #include "dagger/wasm2c.h"
@@ -52,8 +53,9 @@ dagger_memory dagger_glue_memory(void);
 void dagger_glue_instantiate(void);
 /* Calls the entry export; its result is the exit status. May trap. */
 int dagger_glue_entry(void);
-/* Frees the instance and an imported memory; safe after a trap. main
- * does not call it: it leaves the instance to the process's exit. */
+/* Frees the instance and an imported memory; safe after a trap. A single
+ * run does not call it: it leaves the instance to the process's exit;
+ * serve mode frees each request's instance before the next. */
 void dagger_glue_free(void);
 /* The module's functions, for naming a trap's place: C name and wasm name,
  * sorted by C name. */
@@ -94,7 +96,7 @@ static dagger_trap dagger_glue_trap_kind(wasm_rt_trap_t code) {
   }
 }
 
-/* The runtime and its limits, for the hook below (one guest per process). */
+/* The runtime and its limits, for the hook below (one guest at a time). */
 static dagger_rt *dagger_glue_rt;
 static dagger_limits dagger_glue_lim;
 
@@ -155,11 +157,64 @@ static int dagger_glue_run(dagger_rt *rt) {
   return status;
 }
 
+/* The trap's place is captured once per run (dagger_w2c_capture): forget
+ * the last run's before the next. The record is the trap module's own
+ * mutable static, handed out read-only; serve mode alone needs this. */
+static void dagger_glue_forget_site(void) {
+  memset((void *)dagger_w2c_site(), 0, sizeof(dagger_w2c_trap_site));
+}
+
+/* One complete run, as a process would make it: a new runtime, the limits,
+ * a new instance, the entry, the flush. Returns the exit status. With
+ * `release` the instance is freed (serve mode: the next request makes a
+ * new one); otherwise it is left to the process's exit, which releases
+ * the whole address space at once: unmapping the memory's reservation
+ * first costs a TLB flush of its own, under a hypervisor one of the
+ * dearest steps of a start-up (issue 13: ~0.2 ms of ~3 ms). */
+static int dagger_glue_once(const dagger_config *cfg, int release) {
+  dagger_memory mem;
+  dagger_rt *rt = dagger_rt_new(cfg);
+  int status;
+
+  if (!rt) {
+    fprintf(stderr, "%s: out of memory\n", cfg->program);
+    return DAGGER_TRAP_EXIT_BASE + DAGGER_TRAP_OTHER;
+  }
+  if ((status = dagger_glue_limits_init(rt)) != 0)
+    return dagger_rt_exit(rt, status);
+  dagger_glue_forget_site();
+  dagger_glue_init(rt);
+  mem = dagger_glue_memory();
+  dagger_rt_set_memory(rt, mem);
+  /* The clocks start here, with the start function still to run. */
+  if (dagger_limits_start(rt, &dagger_glue_lim) != 0) {
+    status = dagger_rt_exit(rt, DAGGER_LIMIT_START_STATUS);
+    if (release)
+      dagger_glue_free();
+    return status;
+  }
+  /* From here until the guest is done, a fault in the memory's guard
+   * region or the stack's is a trap; any other fault still kills. */
+  dagger_w2c_traps_init(mem.base);
+  status = dagger_glue_run(rt);
+  dagger_w2c_traps_fini();
+  /* Streams are flushed while the guest memory still exists; output that
+   * cannot be written then changes the status (dagger_rt_exit). Nothing
+   * is lost by freeing the instance after: every stream is closed. */
+  status = dagger_rt_exit(rt, status);
+  if (release)
+    dagger_glue_free();
+  return status;
+}
+
+/* Serve mode's run (rt/serve.c): the same run, the instance freed. */
+static int dagger_glue_request(void *cfg) {
+  return dagger_glue_once(cfg, 1);
+}
+
 int main(int argc, char **argv) {
   dagger_config cfg;
-  dagger_memory mem;
-  dagger_rt *rt;
-  int status;
+  int status, ctl;
 
   dagger_config_default(&cfg);
   cfg.program = argc > 0 ? argv[0] : "dagger";
@@ -168,33 +223,14 @@ int main(int argc, char **argv) {
   cfg.default_allow = dagger_glue_default_allow;
   cfg.args = (const char *const *)argv;
   cfg.env = dagger_glue_env;
-  rt = dagger_rt_new(&cfg);
-  if (!rt) {
-    fprintf(stderr, "%s: out of memory\n", cfg.program);
-    return DAGGER_TRAP_EXIT_BASE + DAGGER_TRAP_OTHER;
-  }
-  if ((status = dagger_glue_limits_init(rt)) != 0)
-    return dagger_rt_exit(rt, status);
+  /* DAGGER_SERVE_FD: many runs in this process (docs/serve.md). */
+  if ((ctl = dagger_serve_fd()) == -2)
+    return DAGGER_LIMIT_START_STATUS;
   wasm_rt_init();
-  dagger_glue_init(rt);
-  mem = dagger_glue_memory();
-  dagger_rt_set_memory(rt, mem);
-  /* The clocks start here, with the start function still to run. */
-  if (dagger_limits_start(rt, &dagger_glue_lim) != 0)
-    return dagger_rt_exit(rt, DAGGER_LIMIT_START_STATUS);
-  /* From here until the guest is done, a fault in the memory's guard
-   * region or the stack's is a trap; any other fault still kills. */
-  dagger_w2c_traps_init(mem.base);
-  status = dagger_glue_run(rt);
-  dagger_w2c_traps_fini();
-  /* Streams are flushed while the guest memory still exists; output that
-   * cannot be written then changes the status (dagger_rt_exit). */
-  status = dagger_rt_exit(rt, status);
-  /* The instance (its memory, its tables) is left to the exit, which
-   * releases the whole address space at once: unmapping the memory's
-   * reservation first costs a TLB flush of its own, under a hypervisor
-   * one of the dearest steps of a start-up (issue 13: ~0.2 ms of ~3 ms).
-   * Nothing is lost: every stream was flushed and closed just above. */
+  if (ctl >= 0)
+    status = dagger_serve(ctl, dagger_glue_request, &cfg);
+  else
+    status = dagger_glue_once(&cfg, 0);
   wasm_rt_free();
   return status;
 }

@@ -9,11 +9,13 @@
  * is a selector line ending in CRLF (at most MAX_SELECTOR bytes). Its first
  * path segment names the route: "" and "/" are ROUTES/index, "/NAME" and
  * "/NAME/..." are ROUTES/NAME, where NAME is letters, digits, '-' and '_'.
- * The route runs as a child process (posix_spawn, no shell, in a process
- * group of its own, DAGGER_ROOT=JAIL) with the selector line and then
- * "HOST<TAB>PORT" on its stdin, so that it can write menu items that point
- * back here; what it writes on stdout is the response, sent only when it
- * exits with status 0. A route that fails (a trap exits 201..209), runs
+ * The route runs in a child process (posix_spawn, no shell, in a process
+ * group of its own, DAGGER_ROOT=JAIL) that a worker started in serve mode
+ * (docs/serve.md) and keeps for the next requests: each request is a fresh
+ * instance, with the selector line and then "HOST<TAB>PORT" on its stdin,
+ * so that it can write menu items that point back here; what it writes on
+ * stdout is the response, sent only when its run ends with status 0. A
+ * route that fails (a trap: status 201..209), runs
  * past SECONDS (-t, default 5: DAGGER_TIMEOUT for the route's own runtime,
  * which stops it with status 211; gopherd kills the whole process group
  * only a second later, as a backstop), or
@@ -228,7 +230,7 @@ static char **route_env(const char *jail, int seconds) {
   size_t n = 0;
   while (environ[n])
     n++;
-  char **env = calloc(n + 3, sizeof *env);
+  char **env = calloc(n + 4, sizeof *env);
   size_t len = strlen("DAGGER_ROOT=") + strlen(jail) + 1;
   char *root = malloc(len), *timeout = malloc(32);
   if (!env || !root || !timeout) {
@@ -242,56 +244,181 @@ static char **route_env(const char *jail, int seconds) {
   size_t k = 0;
   env[k++] = root;
   env[k++] = timeout;
+  env[k++] = "DAGGER_SERVE_FD=3"; /* SERVE_FD: serve mode, below */
   for (size_t i = 0; i < n; i++)
     if (strncmp(environ[i], "DAGGER_ROOT=", 12) != 0 &&
-        strncmp(environ[i], "DAGGER_TIMEOUT=", 15) != 0)
+        strncmp(environ[i], "DAGGER_TIMEOUT=", 15) != 0 &&
+        strncmp(environ[i], "DAGGER_SERVE_FD=", 16) != 0)
       env[k++] = environ[i];
   env[k] = NULL;
   return env;
 }
 
-/* Starts path with its stdin and stdout on new pipes; *in and *out get our
- * ends. Returns the child's pid, or -1. */
-static pid_t spawn_route(const char *path, char **env, int *in, int *out) {
-  int pin[2], pout[2];
-  /* Close-on-exec from the start: another worker's spawn must not inherit
-   * these (the route would then hold this one's pipes open). */
-  if (pipe2(pin, O_CLOEXEC) != 0)
+/* ---- route processes (serve mode, docs/serve.md) ------------------------
+ * A route is started once per worker and then runs one fresh instance per
+ * request: its control socket (DAGGER_SERVE_FD=3) takes the request's
+ * stdin, stdout and stderr, and answers the status. Starting a process
+ * costs ~3 ms of CPU here; a request to a started one a fraction of that. */
+
+#define SERVE_FD 3
+#define SERVE_MAGIC 0x31565344u /* DAGGER_SERVE_MAGIC */
+#define PROCS_PER_WORKER 4      /* routes a worker keeps started */
+
+/* A started route process, kept by one worker. */
+typedef struct proc {
+  char name[MAX_ROUTE_NAME + 1]; /* "": the slot is free */
+  pid_t pid;                     /* the leader of its process group */
+  int ctl;                       /* our end of its control socket */
+  dev_t dev;                     /* the file it was started from: a new */
+  ino_t ino;                     /* build of the route gets a new process */
+  struct timespec mtime;
+  uint64_t used; /* when it last served, for choosing one to retire */
+} proc;
+
+typedef struct pool {
+  proc p[PROCS_PER_WORKER];
+  uint64_t tick;
+} pool;
+
+/* Ends a started route: its control socket closed, the process killed
+ * (idle, between requests) and reaped. */
+static void retire(proc *p) {
+  close(p->ctl);
+  kill(-p->pid, SIGKILL);
+  waitpid(p->pid, NULL, 0);
+  p->name[0] = '\0';
+}
+
+/* Starts path in serve mode, in a process group of its own, stdin and
+ * stdout /dev/null until a request brings its own. 0 or -1 (errno). */
+static int spawn_route(const char *path, char **env, proc *p) {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     return -1;
-  if (pipe2(pout, O_CLOEXEC) != 0) {
-    close(pin[0]), close(pin[1]);
-    return -1;
-  }
   posix_spawn_file_actions_t fa;
   posix_spawnattr_t attr;
   sigset_t dflt;
   sigemptyset(&dflt);
   sigaddset(&dflt, SIGPIPE); /* ignored here, default in the route */
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, pin[0], 0);
-  posix_spawn_file_actions_adddup2(&fa, pout[1], 1);
-  posix_spawn_file_actions_addclose(&fa, pin[0]);
-  posix_spawn_file_actions_addclose(&fa, pout[1]);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  /* Cleared of close-on-exec by the dup2 (also when sv[1] is 3). */
+  posix_spawn_file_actions_adddup2(&fa, sv[1], SERVE_FD);
   posix_spawnattr_init(&attr);
   posix_spawnattr_setsigdefault(&attr, &dflt);
   posix_spawnattr_setpgroup(&attr, 0);
   posix_spawnattr_setflags(&attr,
                            POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
   char *argv[] = {(char *)path, NULL};
-  pid_t pid;
-  int err = posix_spawn(&pid, path, &fa, &attr, argv, env);
+  int err = posix_spawn(&p->pid, path, &fa, &attr, argv, env);
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
+  close(sv[1]);
+  if (err) {
+    close(sv[0]);
+    errno = err;
+    return -1;
+  }
+  p->ctl = sv[0];
+  return 0;
+}
+
+static bool same_file(const proc *p, const struct stat *st) {
+  return p->dev == st->st_dev && p->ino == st->st_ino &&
+         p->mtime.tv_sec == st->st_mtim.tv_sec &&
+         p->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* The worker's started process for route name (path, st), started now if
+ * there is none, or NULL (errno). */
+static proc *route_proc(pool *pl, char **env, const char *name,
+                        const char *path, const struct stat *st) {
+  proc *free_slot = NULL, *oldest = &pl->p[0];
+  for (int i = 0; i < PROCS_PER_WORKER; i++) {
+    proc *p = &pl->p[i];
+    if (p->name[0] && !strcmp(p->name, name) && same_file(p, st))
+      return p->used = ++pl->tick, p;
+    if (p->name[0] && !strcmp(p->name, name))
+      retire(p); /* the route was rebuilt */
+    if (!p->name[0] && !free_slot)
+      free_slot = p;
+    if (p->used < oldest->used)
+      oldest = p;
+  }
+  proc *p = free_slot ? free_slot : oldest;
+  if (p->name[0])
+    retire(p);
+  if (spawn_route(path, env, p) != 0)
+    return NULL;
+  snprintf(p->name, sizeof p->name, "%s", name);
+  p->dev = st->st_dev;
+  p->ino = st->st_ino;
+  p->mtime = st->st_mtim;
+  p->used = ++pl->tick;
+  return p;
+}
+
+/* Hands the route its request: new pipes for stdin and stdout, our stderr.
+ * *in and *out get our ends. 0, or -1 when the process is gone. */
+static int send_request(proc *p, int *in, int *out) {
+  int pin[2], pout[2];
+  if (pipe2(pin, O_CLOEXEC) != 0)
+    return -1;
+  if (pipe2(pout, O_CLOEXEC) != 0) {
+    close(pin[0]), close(pin[1]);
+    return -1;
+  }
+  uint32_t magic = SERVE_MAGIC;
+  int fds[3] = {pin[0], pout[1], STDERR_FILENO};
+  union {
+    char buf[CMSG_SPACE(sizeof fds)];
+    struct cmsghdr align;
+  } c;
+  struct iovec iov = {&magic, sizeof magic};
+  struct msghdr msg = {.msg_iov = &iov,
+                       .msg_iovlen = 1,
+                       .msg_control = c.buf,
+                       .msg_controllen = sizeof c.buf};
+  struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
+  h->cmsg_level = SOL_SOCKET;
+  h->cmsg_type = SCM_RIGHTS;
+  h->cmsg_len = CMSG_LEN(sizeof fds);
+  memcpy(CMSG_DATA(h), fds, sizeof fds);
+  ssize_t n;
+  do
+    n = sendmsg(p->ctl, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
   close(pin[0]);
   close(pout[1]);
-  if (err) {
+  if (n != (ssize_t)sizeof magic) {
     close(pin[1]), close(pout[0]);
-    errno = err;
     return -1;
   }
   *in = pin[1];
   *out = pout[0];
-  return pid;
+  return 0;
+}
+
+/* The status the route answers on its control socket before the
+ * deadline: 1 (*status as waitpid gives it), 0 when the socket ended (the
+ * process is exiting: reap it), -1 when the deadline passed. */
+static int answer(proc *p, int *status, int64_t deadline) {
+  int32_t code;
+  size_t got = 0;
+  while (got < sizeof code) {
+    if (wait_fd(p->ctl, POLLIN, deadline) <= 0)
+      return -1;
+    ssize_t n = read(p->ctl, (char *)&code + got, sizeof code - got);
+    if (n == 0)
+      return 0;
+    if (n < 0 && errno != EINTR && errno != EAGAIN)
+      return 0;
+    if (n > 0)
+      got += (size_t)n;
+  }
+  *status = W_EXITCODE(code & 0xff, 0);
+  return 1;
 }
 
 /* CPU time a process has used, in milliseconds (-1 when unknown). */
@@ -312,16 +439,19 @@ static int64_t cpu_ms(pid_t pid) {
  * them. (Not SCHED_IDLE: under a steady load that would starve the route,
  * even on its way out after the kill at its limit.) */
 static outcome collect(int fd, pid_t pid, char *resp, size_t *len,
-                       int64_t deadline) {
-  bool demoted = false;
+                       int64_t deadline, bool *demoted) {
+  /* A started route has spent CPU time on earlier requests: this one's is
+   * what it spends from here. */
+  int64_t cpu0 = cpu_ms(pid);
+  *demoted = false;
   *len = 0;
   for (;;) {
     int64_t slice = now_ms() + CHECK_MS;
-    bool early = !demoted && slice < deadline;
+    bool early = !*demoted && slice < deadline;
     int r = wait_fd(fd, POLLIN, early ? slice : deadline);
     if (r == 0 && early) {
-      if (cpu_ms(pid) >= DEMOTE_CPU_MS)
-        demoted = setpriority(PRIO_PGRP, (id_t)pid, 19) == 0;
+      if (cpu_ms(pid) - cpu0 >= DEMOTE_CPU_MS)
+        *demoted = setpriority(PRIO_PGRP, (id_t)pid, 19) == 0;
       continue;
     }
     if (r == 0)
@@ -374,9 +504,10 @@ static int reap(pid_t pid, int *status, int64_t deadline) {
  * the log. Returns the pid of a route killed and not yet reaped (or 0):
  * the caller answers and hangs up first and reaps it then, since a killed
  * route at nice 19 on a busy machine may take a while to die. */
-static pid_t run_route(const config *cfg, char **env, const char *name,
-                       const char *sel, char *resp, size_t *len, char *why,
-                       size_t why_cap, int64_t deadline) {
+static pid_t run_route(const config *cfg, char **env, pool *pl,
+                       const char *name, const char *sel, char *resp,
+                       size_t *len, char *why, size_t why_cap,
+                       int64_t deadline) {
   char path[4096], msg[MAX_SELECTOR + 64];
   struct stat st;
   snprintf(path, sizeof path, "%s/%s", cfg->routes, name);
@@ -387,12 +518,21 @@ static pid_t run_route(const config *cfg, char **env, const char *name,
     return 0;
   }
   int in, out;
-  pid_t pid = spawn_route(path, env, &in, &out);
-  if (pid < 0) {
+  proc *p = route_proc(pl, env, name, path, &st);
+  if (p && send_request(p, &in, &out) != 0) {
+    retire(p); /* it died between requests: once more, freshly started */
+    p = route_proc(pl, env, name, path, &st);
+    if (p && send_request(p, &in, &out) != 0) {
+      retire(p);
+      p = NULL;
+    }
+  }
+  if (!p) {
     snprintf(why, why_cap, "spawn: %s", strerror(errno));
     *len = error_item(resp, MAX_RESPONSE, "server error: cannot start route");
     return 0;
   }
+  pid_t pid = p->pid;
   /* Small enough for the pipe's buffer: never blocks. A route that exits
    * without reading makes this EPIPE, which is fine. */
   char request[MAX_SELECTOR + 320];
@@ -402,14 +542,32 @@ static pid_t run_route(const config *cfg, char **env, const char *name,
     perror("gopherd: write to route");
   close(in);
 
-  outcome oc = collect(out, pid, resp, len, deadline);
+  bool demoted;
+  outcome oc = collect(out, pid, resp, len, deadline, &demoted);
   close(out);
-  int status = 0;
+  int status = 0, got = oc == RAN_OK ? answer(p, &status, deadline) : -1;
   pid_t killed = 0;
-  if (oc != RAN_OK || !reap(pid, &status, deadline)) {
-    kill(-pid, SIGKILL); /* the whole group: the route and any children */
+  if (got == 0) {
+    /* The process ended (a time limit, a crash): its status is its exit
+     * status. One that exits 0 without answering serves nothing. */
+    close(p->ctl);
+    p->name[0] = '\0';
+    if (!reap(pid, &status, deadline)) {
+      kill(-pid, SIGKILL);
+      killed = pid;
+      oc = RAN_TIMEOUT;
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+      status = W_EXITCODE(1, 0);
+    }
+  } else if (got < 0 || demoted) {
+    /* Past the deadline, or at nice 19, which only a privileged process
+     * could undo: the process goes, a fresh one serves the next request.
+     * Reaped after the answer is sent (the caller). */
+    close(p->ctl);
+    p->name[0] = '\0';
+    kill(-pid, SIGKILL);
     killed = pid;
-    if (oc == RAN_OK || oc == RAN_FAILED)
+    if (got < 0 && (oc == RAN_OK || oc == RAN_FAILED))
       oc = RAN_TIMEOUT;
   }
   if (oc == RAN_TIMEOUT) {
@@ -496,7 +654,8 @@ static int open_count(server *sv, int change) {
 /* Answers one selector: runs its route within the time limit, then sends
  * the answer within a fresh one. Returns the pid of a killed route still
  * to be reaped, or 0 (see run_route). */
-static pid_t serve(const config *cfg, char **env, job *j, char *resp) {
+static pid_t serve(const config *cfg, char **env, pool *pl, job *j,
+                   char *resp) {
   int64_t deadline = now_ms() + (int64_t)cfg->seconds * 1000 + BACKSTOP_MS;
   char name[MAX_ROUTE_NAME + 1], why[128];
   size_t len;
@@ -513,7 +672,7 @@ static pid_t serve(const config *cfg, char **env, job *j, char *resp) {
     len = error_item(resp, MAX_RESPONSE, msg);
     snprintf(why, sizeof why, "no route");
   } else {
-    killed = run_route(cfg, env, name, j->sel, resp, &len, why, sizeof why,
+    killed = run_route(cfg, env, pl, name, j->sel, resp, &len, why, sizeof why,
                        deadline);
   }
   /* Sending gets its own time limit: the route may have used all of it. */
@@ -538,14 +697,15 @@ static void hang_up(int fd) {
 static void *worker(void *arg) {
   server *sv = arg;
   char *resp = malloc(MAX_RESPONSE);
-  if (!resp) {
+  pool *pl = calloc(1, sizeof *pl);
+  if (!resp || !pl) {
     fprintf(stderr, "gopherd: out of memory\n");
     exit(1);
   }
   for (;;) {
     job j;
     pop_job(sv, &j);
-    pid_t killed = serve(sv->cfg, sv->env, &j, resp);
+    pid_t killed = serve(sv->cfg, sv->env, pl, &j, resp);
     hang_up(j.fd);
     if (killed > 0)
       waitpid(killed, NULL, 0);

@@ -122,3 +122,70 @@ grep -q '"/loop": timed out, ' check.log
 ! grep -q '"/loop": timed out, killed' check.log
 grep -q '^loop: trap: time limit exceeded$' check.log
 grep -Eq 'trap|out of bounds' check.log  # the route's own trap report
+kill $server
+wait $server 2> /dev/null || true
+
+# Serve mode (docs/serve.md): with one worker, every route runs in one
+# started process of its own, request after request; a trap ends only its
+# request, a time limit its process (replaced at the next request), and a
+# rebuilt route gets a new process.
+./gopherd -w 1 -t 2 -R bin -J public 0 2> one.log &
+server=$!
+until grep -q serving one.log 2> /dev/null; do kill -0 $server; sleep 0.1; done
+port=$(sed -n 's/.*on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' one.log)
+python3 - "$port" "$server" <<'PY'
+import os, socket, sys, time
+port, server = int(sys.argv[1]), int(sys.argv[2])
+
+def ask(raw):
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(raw)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    return data
+
+def routes():
+    """The server's children: {route name: pid}."""
+    found = {}
+    for pid in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except (OSError, ValueError):
+            continue
+        name, rest = stat.split("(", 1)[1].rsplit(")", 1)
+        if rest.split()[0] != "Z" and int(rest.split()[1]) == server:
+            assert name not in found, (name, found)
+            found[name] = int(pid)
+    return found
+
+menu = ask(b"\r\n")
+assert menu.endswith(b"\r\n.\r\n"), menu
+first = routes()
+assert list(first) == ["index"], first
+for _ in range(5):
+    assert ask(b"\r\n") == menu
+assert routes() == first, (routes(), first)  # one process served them all
+trapped = b"3route trap trapped (exit status 202)\t\terror.host\t1\r\n.\r\n"
+assert ask(b"/trap\r\n") == trapped
+trap_pid = routes()["trap"]
+assert ask(b"/trap\r\n") == trapped  # same process: a trap ends the request
+assert ask(b"\r\n") == menu
+assert routes() == dict(first, trap=trap_pid), routes()
+looped = b"3route loop timed out after 2 s\t\terror.host\t1\r\n.\r\n"
+assert ask(b"/loop\r\n") == looped  # its limit ends the process
+assert "loop" not in routes(), routes()
+assert ask(b"\r\n") == menu  # the same worker, right after
+assert routes() == dict(first, trap=trap_pid), routes()
+os.utime("bin/index")  # a rebuilt route: a new process
+time.sleep(0.01)
+assert ask(b"\r\n") == menu
+assert routes()["index"] != first["index"], routes()
+print("serve mode checks hold")
+PY
+kill -0 $server
+cat one.log
+# The loop ran past 250 ms of CPU: demoted, then stopped by its own limit.
+grep -q '"/loop": timed out, ' one.log
+! grep -q '"/loop": timed out, killed' one.log

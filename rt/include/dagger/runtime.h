@@ -214,7 +214,7 @@ uint8_t *dagger_mem_span(const dagger_memory *mem, uint32_t ptr, uint32_t len);
 typedef struct dagger_limits {
   uint32_t max_pages;  /* 64 KiB pages a memory may have */
   uint64_t timeout_ms; /* wall clock from dagger_limits_start */
-  uint64_t cpu_ms;     /* CPU time (user + system) of the process */
+  uint64_t cpu_ms;     /* CPU time (user + system) from the same start */
 } dagger_limits;
 
 /* "65536", "64K", "16MiB", "1G" (binary units; K, Ki, KiB, M, ... G): the
@@ -231,11 +231,12 @@ int dagger_limit_parse_seconds(const char *text, uint64_t *ms);
  * then exits DAGGER_LIMIT_START_STATUS). */
 int dagger_limits_from_env(dagger_rt *rt, dagger_limits *lim);
 /* Records the limits for the statistics and, when there is a time limit,
- * starts the thread that watches it. Call once, just before guest code
- * first runs. When a time limit runs out, the program stops from that
- * thread or from the system call the guest is in: its streams are
- * flushed, "PROGRAM: trap: time limit exceeded" (or "CPU time limit
- * exceeded") is printed, the statistics written, and the process exits
+ * starts the thread that watches it. Call once per run, just before guest
+ * code first runs (serve mode: once per request; the clocks count from
+ * here, and dagger_limits_stop ends the thread). When a time limit runs out,
+ * the program stops from that thread or from the system call the guest is in:
+ * its streams are flushed, "PROGRAM: trap: time limit exceeded" (or "CPU time
+ * limit exceeded") is printed, the statistics written, and the process exits
  * 211 (212). 0, or -1 after one line on stderr (no thread). */
 int dagger_limits_start(dagger_rt *rt, const dagger_limits *lim);
 /* The guest is done (returned, trapped or exited): stops the watch. When
@@ -255,6 +256,23 @@ int dagger_limits_memory_refused(dagger_rt *rt, uint32_t pages);
  * the paths that stop a program early (limits) write it themselves.
  * Writes it at most once; does nothing without DAGGER_STATS. */
 void dagger_stats_write(dagger_rt *rt, int status);
+
+/* ---- serve mode (rt/serve.c, docs/serve.md) -----------------------------
+ * One process, many requests, a fresh instance each. A request is one
+ * message on the control socket: these 4 bytes (native order) with the
+ * request's stdin, stdout and stderr as SCM_RIGHTS; the answer is the
+ * run's status as one int32 (native order, 0-255 as an exit status). */
+#define DAGGER_SERVE_MAGIC 0x31565344u /* "DSV1" on little-endian */
+/* The control socket named by DAGGER_SERVE_FD: -1 when the variable is
+ * unset or empty, -2 after one line on stderr when it names no inherited
+ * socket (or one of 0-2). */
+int dagger_serve_fd(void);
+/* Serves requests from ctl until it ends: each puts the request's
+ * descriptors on 0-2, calls run(arg) (one complete run, which must leave
+ * nothing of itself behind), flushes, points 0-2 at /dev/null and sends
+ * run's status. Returns the process's status: 0 when ctl ended or the
+ * parent went away, 1 after one line on stderr for a malformed request. */
+int dagger_serve(int ctl, int (*run)(void *arg), void *arg);
 
 #ifdef __cplusplus
 }
