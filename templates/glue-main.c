@@ -14,7 +14,6 @@
  * change wasm-rt.h's types and how memory is laid out. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "dagger/runtime.h"
 #include "dagger/wasm2c.h"
@@ -157,13 +156,6 @@ static int dagger_glue_run(dagger_rt *rt) {
   return status;
 }
 
-/* The trap's place is captured once per run (dagger_w2c_capture): forget
- * the last run's before the next. The record is the trap module's own
- * mutable static, handed out read-only; serve mode alone needs this. */
-static void dagger_glue_forget_site(void) {
-  memset((void *)dagger_w2c_site(), 0, sizeof(dagger_w2c_trap_site));
-}
-
 /* One complete run, as a process would make it: a new runtime, the limits,
  * a new instance, the entry, the flush. Returns the exit status. With
  * `release` the instance is freed (serve mode: the next request makes a
@@ -182,7 +174,6 @@ static int dagger_glue_once(const dagger_config *cfg, int release) {
   }
   if ((status = dagger_glue_limits_init(rt)) != 0)
     return dagger_rt_exit(rt, status);
-  dagger_glue_forget_site();
   dagger_glue_init(rt);
   mem = dagger_glue_memory();
   dagger_rt_set_memory(rt, mem);

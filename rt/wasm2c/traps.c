@@ -191,6 +191,7 @@ void dagger_w2c_traps_init(uint8_t *const *memory_base) {
   struct sigaction sa;
 
   g.memory_base = memory_base;
+  memset(&site, 0, sizeof site); /* the last run's trap (serve mode) */
   find_stack();
   /* Without an alternate stack a stack overflow could not be handled:
    * then leave the default action, a crash, in place. */

@@ -52,7 +52,8 @@ extern "C" {
 #endif
 
 /* memory_base: where the guest memory's base pointer lives (&mem->data), or
- * NULL when the module has no memory; read at fault time. Call once, from
+ * NULL when the module has no memory; read at fault time. Call once per
+ * run (serve mode: per request; it forgets the last run's trap site), from
  * the main thread (its stack is the one watched). */
 void dagger_w2c_traps_init(uint8_t *const *memory_base);
 /* Restores the default action of SIGSEGV and SIGBUS. */
