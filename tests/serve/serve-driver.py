@@ -102,11 +102,13 @@ def dagger_guest(prog):
           % (len(fds), threads))
     out, err, st = s.request(b"t")
     check(st == 201 and out == b"before\n" and b"trap: unreachable" in err,
-          "a trap ends the request with 201, its output flushed (%r %r)" % (out, st))
+          "a trap ends the request with 201, its output flushed (%r %r %r)" % (out, st, err))
     out, err, st = s.request(b"p")
     check(st == 0 and out == b"g=1 m=1\n", "the next request runs (%r)" % out)
     out, err, st = s.request(b"o")
-    check(st == 202 and b"out of bounds memory access" in err and b" in main" in err,
+    # Named afresh: not the last request's trap (which had no address).
+    check(st == 202 and b"out of bounds memory access" in err and b" in main" in err
+          and b"0x11170" in err,
           "a guard-page trap ends the request with 202, its place named (%r)" % err)
     out, err, st = s.request(b"p")
     check(st == 0 and out == b"g=1 m=1\n", "the next request runs (%r)" % out)
