@@ -100,9 +100,41 @@ static void allocation_failed(uint32_t pages, int err) {
 }
 
 #if WASM_RT_MEMCHECK_SIGNAL_HANDLER
+/* The reservation of the last memory freed, kept for the next one. A
+ * process that makes instance after instance (serve mode, docs/serve.md;
+ * the spec harness) spent most of each in the kernel building and
+ * tearing down the page tables of a new 8 GiB reservation. Its first
+ * spare_bytes are read-write and all zero (cleared when it was freed),
+ * the rest PROT_NONE, as a fresh reservation's. */
+static uint8_t *spare;
+static size_t spare_bytes;
+/* Up to this size a freed memory is cleared with memset, its pages left
+ * mapped for the next; a bigger one is unmapped (not MADV_DONTNEED, which
+ * qemu-user 7.2 ignores: the next instance would see the last one's data). */
+#define SPARE_MAX ((size_t)2 << 20)
+
+/* Makes exactly the first `bytes` of the reservation p, of which `have`
+ * are read-write, accessible. */
+static int fit(uint8_t *p, size_t have, size_t bytes) {
+  if (bytes > have)
+    return mprotect(p + have, bytes - have, PROT_READ | PROT_WRITE);
+  if (bytes < have)
+    return mprotect(p + bytes, have - bytes, PROT_NONE);
+  return 0;
+}
+
 static uint8_t *map_memory(size_t bytes) {
-  void *p = mmap(NULL, (size_t)RESERVATION, PROT_NONE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void *p;
+
+  if (spare) {
+    p = spare;
+    spare = NULL;
+    if (fit(p, spare_bytes, bytes) == 0)
+      return p;
+    munmap(p, (size_t)RESERVATION);
+  }
+  p = mmap(NULL, (size_t)RESERVATION, PROT_NONE,
+           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
     return NULL;
   if (bytes && mprotect(p, bytes, PROT_READ | PROT_WRITE) != 0) {
@@ -121,9 +153,16 @@ static uint8_t *remap_memory(uint8_t *data, size_t old, size_t new) {
   return data;
 }
 
+/* Kept as the spare, all zero, when there is none and it is small;
+ * unmapped else. */
 static void unmap_memory(uint8_t *data, size_t bytes) {
-  (void)bytes;
-  munmap(data, (size_t)RESERVATION);
+  if (spare || bytes > SPARE_MAX) {
+    munmap(data, (size_t)RESERVATION);
+    return;
+  }
+  memset(data, 0, bytes);
+  spare = data;
+  spare_bytes = bytes;
 }
 #else
 /* The mapping's length for a memory of `bytes`: never 0. */

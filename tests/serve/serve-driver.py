@@ -112,6 +112,16 @@ def dagger_guest(prog):
           "a guard-page trap ends the request with 202, its place named (%r)" % err)
     out, err, st = s.request(b"p")
     check(st == 0 and out == b"g=1 m=1\n", "the next request runs (%r)" % out)
+    # A memory grown by one request: the next starts with the declared
+    # size again, the grown page unreachable (the reservation is reused,
+    # rt/wasm2c/rt-impl.c), and every byte of it zero.
+    for i in range(2):
+        out, err, st = s.request(b"g")
+        check((out, st) == (b"new=0\n", 0),
+              "request %d: a grown page is fresh (%r %r %r)" % (i, out, err, st))
+    out, err, st = s.request(b"o")
+    check(st == 202 and b"out of bounds memory access" in err,
+          "after a grown memory, the next instance has its declared size (%r)" % err)
     check(s.proc.poll() is None, "the same process served them all")
     out, err, st = s.request(b"c")
     check(st == 0 and out.startswith(b"open=-"),

@@ -6,6 +6,8 @@
 ;;   o  prints a line, then loads past the end of memory: status 202
 ;;   b  spins a while (CPU time), then prints "spun"
 ;;   l  prints a line, then loops for ever (stopped by a time limit)
+;;   g  grows the memory by a page, prints the byte it finds there
+;;      ("new=0": a fresh page) and leaves 9 in it
 ;;   c  tries fd://9 (the driver's control socket number): prints the
 ;;      open's result, which must be an error
 (module
@@ -23,6 +25,7 @@
   (data (i32.const 96) "spun\n")
   (data (i32.const 112) "fd://9")
   (data (i32.const 128) "open=-0\n")
+  (data (i32.const 144) "new=0\n")
   (func $out (param $ptr i32) (param $len i32)
     (drop (call $write (call $open (i32.const 0) (i32.const 9))
                 (local.get $ptr) (local.get $len))))
@@ -61,6 +64,14 @@
     (if (i32.eq (local.get $cmd) (i32.const 108)) ;; l
       (then (call $out (i32.const 80) (i32.const 7))
             (loop $forever (br $forever))))
+    (if (i32.eq (local.get $cmd) (i32.const 103)) ;; g
+      (then
+        (drop (memory.grow (i32.const 1)))
+        (i32.store8 (i32.const 148)
+                    (i32.add (i32.const 48) (i32.load8_u (i32.const 65636))))
+        (i32.store8 (i32.const 65636) (i32.const 9))
+        (call $out (i32.const 144) (i32.const 6))
+        (return (i32.const 0))))
     (if (i32.eq (local.get $cmd) (i32.const 99)) ;; c
       (then
         (local.set $r (call $open (i32.const 112) (i32.const 6)))
