@@ -158,6 +158,9 @@ struct dagger_rt {
   bool output_lost; /* a flush at exit or trap failed (dagger_rt_exit) */
   const char *const *args, *const *env; /* WASI: from dagger_config */
   struct dagger_wasi *wasi;             /* rt/wasi/: NULL until wasi_init */
+  /* rt/wasi/: WASI calls may run (wasi is set, and no proc_exit yet): one
+   * byte for the hot calls to test (wasi_call_begin). */
+  bool wasi_live;
   /* stats.c: a pointer, so that code holding a const rt (the policy)
    * counts too; points at stats_store. */
   dagger_stats *stats;

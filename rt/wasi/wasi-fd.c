@@ -165,10 +165,7 @@ static inline bool can_move(const dagger_stream *s, bool is_write) {
  * a standard descriptor wraps (its scheme called directly, one call less
  * for every printf), or any other stream; 0 or a WASI errno. fd_read and
  * fd_write make the same choice in fd_rw, on their fast path. */
-static int ctx_of(dagger_rt *rt, uint32_t fd, bool is_write, io_ctx *c) {
-  dagger_stream *s = wasi_stream(rt, fd);
-  if (!s)
-    return WASI_EBADF;
+static int stream_ctx(dagger_stream *s, bool is_write, io_ctx *c) {
   *c = (io_ctx){.hostfd = -1, .is_write = is_write};
   if (s->scheme == &dagger_scheme_wasi) {
     wasi_file *f = (wasi_file *)s;
@@ -184,13 +181,19 @@ static int ctx_of(dagger_rt *rt, uint32_t fd, bool is_write, io_ctx *c) {
   return can_move(s, is_write) ? 0 : WASI_EBADF;
 }
 
-/* fd_read / fd_write on a host descriptor, or with other than one iovec in
- * the normal layout: the general path (a system call, or a loop). */
-static __attribute__((noinline, cold)) int32_t
-rw_general(dagger_rt *rt, uint32_t fd, uint32_t iovs, uint32_t niovs,
+static int ctx_of(dagger_rt *rt, uint32_t fd, bool is_write, io_ctx *c) {
+  dagger_stream *s = wasi_stream(rt, fd);
+  return s ? stream_ctx(s, is_write, c) : WASI_EBADF;
+}
+
+/* fd_read / fd_write of the stream at a descriptor, s, on a host
+ * descriptor or with other than one iovec in the normal layout: the
+ * general path (a system call, or a loop). */
+static __attribute__((noinline)) int32_t
+rw_general(dagger_rt *rt, dagger_stream *s, uint32_t iovs, uint32_t niovs,
            uint32_t result, bool is_write) {
   io_ctx c;
-  int err = ctx_of(rt, fd, is_write, &c);
+  int err = stream_ctx(s, is_write, &c);
   return err ? err : io_many(rt, &c, iovs, niovs, result);
 }
 
@@ -213,11 +216,10 @@ rw_one(dagger_rt *rt, dagger_stream *s, uint32_t iovs, uint32_t result,
   uint64_t size = dagger_mem_view(&rt->mem, &m);
   if (!dagger_mem_fits(size, iovs, 8) || !dagger_mem_fits(size, result, 4))
     return WASI_EFAULT;
-  /* One load of the whole iovec: it matches the guest's store of it when
-   * that was one 64-bit store (two 32-bit loads of it cost a one-byte
-   * fd_write about a tenth, bench/run nullwrite). */
-  uint64_t iov = wasi_get64(m + iovs);
-  uint32_t buf = (uint32_t)iov, len = (uint32_t)(iov >> 32);
+  /* Two 32-bit loads, not one 64-bit load: libc stores an iovec's fields
+   * one by one, and a load spanning two stores cannot be forwarded from
+   * them (one 64-bit load made such a one-byte fd_write 1.5x slower). */
+  uint32_t buf = wasi_get32(m + iovs), len = wasi_get32(m + iovs + 4);
   uint8_t *out = m + result;
   if (!dagger_mem_fits(size, buf, len))
     return WASI_EFAULT;
@@ -242,20 +244,21 @@ fd_rw(dagger_rt *rt, uint32_t fd, uint32_t iovs, uint32_t niovs,
   dagger_stream *s = wasi_stream(rt, fd);
   if (!s)
     return WASI_EBADF;
+  dagger_stream *via = s;
   if (s->scheme == &dagger_scheme_wasi) {
     wasi_file *f = (wasi_file *)s;
     if (!f->inner)
-      return rw_general(rt, fd, iovs, niovs, result, is_write);
+      return rw_general(rt, s, iovs, niovs, result, is_write);
     int err = file_may(f, is_write);
     if (err)
       return err;
-    s = f->inner;
+    via = f->inner;
   }
-  if (!can_move(s, is_write))
+  if (!can_move(via, is_write))
     return WASI_EBADF;
-  if (niovs != 1 || rt->mem.reversed)
-    return rw_general(rt, fd, iovs, niovs, result, is_write);
-  return rw_one(rt, s, iovs, result, is_write);
+  if (__builtin_expect(niovs != 1 || rt->mem.reversed, 0))
+    return rw_general(rt, s, iovs, niovs, result, is_write);
+  return rw_one(rt, via, iovs, result, is_write);
 }
 
 int32_t wasi_fd_read(dagger_rt *rt, const uint64_t *a) {

@@ -165,7 +165,7 @@ static inline dagger_stream *wasi_stream(dagger_rt *rt, uint32_t fd) {
  * the caller answers ENOSYS); else the call is counted for the statistics
  * and entered for the time limits, and wasi_call_end leaves it. */
 static inline bool wasi_call_begin(dagger_rt *rt, dagger_wasi_fn fn) {
-  if (!rt->wasi || rt->wasi->exited)
+  if (!rt->wasi_live) /* !rt->wasi || rt->wasi->exited */
     return false;
   rt->stats_store.wasi_calls[fn]++;
   dagger_call_enter(rt);
@@ -179,7 +179,7 @@ static inline void wasi_call_end(dagger_rt *rt) {
  * (rt->stats_store.wasi_calls[fn]++) and run it, with one test of the
  * limits rather than one on entry and one on exit (bench/run nullwrite). */
 static inline bool wasi_call_plain(const dagger_rt *rt) {
-  return !rt->watched && rt->wasi && !rt->wasi->exited;
+  return !rt->watched && rt->wasi_live;
 }
 
 /* The wasi_file at fd; NULL with *err set (EBADF, or ENOTSUP for another
