@@ -236,7 +236,7 @@ rw_one(dagger_rt *rt, dagger_stream *s, uint32_t iovs, uint32_t result,
   return 0;
 }
 
-/* fd_read and fd_write: ctx_of's choice made in line for a stream, the
+/* fd_read and fd_write: stream_ctx's choice made in line for a stream, the
  * one-iovec call on it done by rw_one, anything else by rw_general. */
 static inline __attribute__((always_inline)) int32_t
 fd_rw(dagger_rt *rt, uint32_t fd, uint32_t iovs, uint32_t niovs,
