@@ -60,6 +60,26 @@ static inline bool dagger_mem_in_range(const dagger_memory *mem, uint32_t ptr,
   return (uint64_t)ptr <= size && len <= size - ptr;
 }
 
+/* The memory's size now and, through *base, its host address (normal
+ * layout), read once: 0 and NULL when there is none. For a caller that
+ * checks several ranges with dagger_mem_fits (WASI's one-iovec fd_read and
+ * fd_write), rather than re-reading the size through its pointers. */
+static inline uint64_t dagger_mem_view(const dagger_memory *mem,
+                                       uint8_t **base) {
+  if (!mem->base || !*mem->base || !mem->pages) {
+    *base = NULL;
+    return 0;
+  }
+  *base = *mem->base;
+  return (uint64_t)*mem->pages << 16;
+}
+
+/* [ptr, ptr+len) inside a memory of size bytes: one 64-bit compare (the
+ * sum of two 32-bit values cannot wrap in 64 bits). */
+static inline bool dagger_mem_fits(uint64_t size, uint32_t ptr, uint32_t len) {
+  return (uint64_t)ptr + len <= size;
+}
+
 /* Host address of a range already checked, normal layout only (NULL for
  * the reversed layout or a module without memory). */
 static inline uint8_t *dagger_mem_span_checked(const dagger_memory *mem,
@@ -138,6 +158,9 @@ struct dagger_rt {
   bool output_lost; /* a flush at exit or trap failed (dagger_rt_exit) */
   const char *const *args, *const *env; /* WASI: from dagger_config */
   struct dagger_wasi *wasi;             /* rt/wasi/: NULL until wasi_init */
+  /* rt/wasi/: WASI calls may run (wasi is set, and no proc_exit yet): one
+   * byte for the hot calls to test (wasi_call_begin). */
+  bool wasi_live;
   /* stats.c: a pointer, so that code holding a const rt (the policy)
    * counts too; points at stats_store. */
   dagger_stats *stats;

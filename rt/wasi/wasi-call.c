@@ -93,6 +93,7 @@ void dagger_wasi_free(dagger_rt *rt) {
   free_list(rt->wasi->env);
   free(rt->wasi);
   rt->wasi = NULL;
+  rt->wasi_live = false;
 }
 
 /* Descriptors 0-2: the Dagger standard streams, wrapped. */
@@ -163,6 +164,7 @@ int dagger_wasi_init(dagger_rt *rt) {
     return DAGGER_OK;
   if (!(rt->wasi = calloc(1, sizeof *rt->wasi)))
     return -DAGGER_IO;
+  rt->wasi_live = true;
   rt->wasi->args = copy_list(rt->args, rt->program, &rt->wasi->nargs);
   rt->wasi->env = resolve_env(rt->env, &rt->wasi->nenv);
   if (!rt->wasi->args || !rt->wasi->env)

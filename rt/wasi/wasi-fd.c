@@ -107,27 +107,6 @@ static int move_iov(dagger_rt *rt, io_ctx *c, wasi_iov v, uint64_t *done) {
   return (uint64_t)r < v.len;
 }
 
-/* The common call, one iovec in the normal layout (every libc write and
- * read of a buffer): the same checks and answers as the general path, with
- * the memory's size read once and nothing copied. A one-byte fd_write to
- * null:// took 3-4x a dagger.write before (bench/run nullwrite, wasi). */
-static inline int io_one(dagger_rt *rt, io_ctx *c, uint32_t iovs,
-                         uint32_t result) {
-  uint64_t size = dagger_mem_size_inline(&rt->mem);
-  if (size < 8 || iovs > size - 8)
-    return WASI_EFAULT;
-  uint8_t *m = *rt->mem.base;
-  uint32_t buf = wasi_get32(m + iovs), len = wasi_get32(m + iovs + 4);
-  if (buf > size || len > size - buf || result > size - 4)
-    return WASI_EFAULT;
-  int64_t r = len ? move(c, m + buf, len > INT32_MAX ? INT32_MAX : len) : 0;
-  if (r < 0)
-    return (int)-r;
-  counted(rt, c, (uint64_t)r);
-  wasi_put32(m + result, (uint32_t)r);
-  return 0;
-}
-
 /* Out of line: its frame and loop cost the one-iovec path a third of its
  * instructions when inlined (callgrind, bench nullwrite). */
 static __attribute__((noinline)) int io_many(dagger_rt *rt, io_ctx *c,
@@ -153,13 +132,6 @@ static __attribute__((noinline)) int io_many(dagger_rt *rt, io_ctx *c,
   return wasi_store32(rt, result, (uint32_t)done);
 }
 
-static inline int io(dagger_rt *rt, io_ctx *c, uint32_t iovs, uint32_t niovs,
-                     uint32_t result) {
-  if (niovs == 1 && !rt->mem.reversed)
-    return io_one(rt, c, iovs, result);
-  return io_many(rt, c, iovs, niovs, result);
-}
-
 int wasi_stream_io(dagger_rt *rt, dagger_stream *s, const wasi_iov *iov,
                    uint32_t n, bool is_write, uint64_t *done) {
   io_ctx c = {.s = s, .hostfd = -1, .is_write = is_write};
@@ -174,42 +146,119 @@ int wasi_stream_io(dagger_rt *rt, dagger_stream *s, const wasi_iov *iov,
   return 0;
 }
 
+/* Whether a wasi_file may be read (written): 0, WASI_EISDIR or WASI_EBADF
+ * (no right). */
+static inline int file_may(const wasi_file *f, bool is_write) {
+  if (f->filetype == WASI_FILETYPE_DIRECTORY)
+    return WASI_EISDIR;
+  return f->rights & (is_write ? WASI_RIGHT_FD_WRITE : WASI_RIGHT_FD_READ)
+             ? 0
+             : WASI_EBADF;
+}
+
+/* Whether stream s can move data that way (else WASI_EBADF). */
+static inline bool can_move(const dagger_stream *s, bool is_write) {
+  return is_write ? s->scheme->write != NULL : s->scheme->read != NULL;
+}
+
 /* The context for fd: the host descriptor of a wasi_file, the stdio stream
  * a standard descriptor wraps (its scheme called directly, one call less
- * for every printf), or any other stream; 0 or a WASI errno. */
-static inline __attribute__((always_inline)) int
-ctx_of(dagger_rt *rt, uint32_t fd, bool is_write, io_ctx *c) {
-  dagger_stream *s = wasi_stream(rt, fd);
-  if (!s)
-    return WASI_EBADF;
-  c->hostfd = -1;
-  c->at = false;
-  c->off = 0;
-  c->is_write = is_write;
+ * for every printf), or any other stream; 0 or a WASI errno. fd_read and
+ * fd_write make the same choice in fd_rw, on their fast path. */
+static int stream_ctx(dagger_stream *s, bool is_write, io_ctx *c) {
+  *c = (io_ctx){.hostfd = -1, .is_write = is_write};
   if (s->scheme == &dagger_scheme_wasi) {
     wasi_file *f = (wasi_file *)s;
-    uint64_t need = is_write ? WASI_RIGHT_FD_WRITE : WASI_RIGHT_FD_READ;
-    if (f->filetype == WASI_FILETYPE_DIRECTORY)
-      return WASI_EISDIR;
-    if (!(f->rights & need))
-      return WASI_EBADF;
+    int err = file_may(f, is_write);
+    if (err)
+      return err;
     if (!f->inner)
       c->hostfd = f->hostfd;
     else
       s = f->inner;
   }
   c->s = s;
-  if (is_write ? !s->scheme->write : !s->scheme->read)
-    return WASI_EBADF;
+  return can_move(s, is_write) ? 0 : WASI_EBADF;
+}
+
+static int ctx_of(dagger_rt *rt, uint32_t fd, bool is_write, io_ctx *c) {
+  dagger_stream *s = wasi_stream(rt, fd);
+  return s ? stream_ctx(s, is_write, c) : WASI_EBADF;
+}
+
+/* fd_read / fd_write of the stream at a descriptor, s, on a host
+ * descriptor or with other than one iovec in the normal layout: the
+ * general path (a system call, or a loop). */
+static __attribute__((noinline)) int32_t
+rw_general(dagger_rt *rt, dagger_stream *s, uint32_t iovs, uint32_t niovs,
+           uint32_t result, bool is_write) {
+  io_ctx c;
+  int err = stream_ctx(s, is_write, &c);
+  return err ? err : io_many(rt, &c, iovs, niovs, result);
+}
+
+/* rw_one's answer for an empty iovec: nothing moves, 0 bytes are reported
+ * (the scheme is not called, as for an empty dagger.write). Apart, so that
+ * the common path is straight. */
+static __attribute__((noinline, cold)) int32_t rw_none(uint8_t *out) {
+  wasi_put32(out, 0);
   return 0;
 }
 
+/* One iovec on stream s in the normal layout (every libc write and read of
+ * a buffer): the checks and answers of io_many, with the memory's base and
+ * size read once, each range one 64-bit compare, and nothing copied. The
+ * iovec and the result pointer are checked before anything moves. */
+static inline __attribute__((always_inline)) int32_t
+rw_one(dagger_rt *rt, dagger_stream *s, uint32_t iovs, uint32_t result,
+       bool is_write) {
+  uint8_t *m;
+  uint64_t size = dagger_mem_view(&rt->mem, &m);
+  if (!dagger_mem_fits(size, iovs, 8) || !dagger_mem_fits(size, result, 4))
+    return WASI_EFAULT;
+  /* Two 32-bit loads, not one 64-bit load: libc stores an iovec's fields
+   * one by one, and a load spanning two stores cannot be forwarded from
+   * them (one 64-bit load made such a one-byte fd_write 1.5x slower). */
+  uint32_t buf = wasi_get32(m + iovs), len = wasi_get32(m + iovs + 4);
+  uint8_t *out = m + result;
+  if (!dagger_mem_fits(size, buf, len))
+    return WASI_EFAULT;
+  if (__builtin_expect(len == 0, 0))
+    return rw_none(out);
+  size_t n = len > INT32_MAX ? INT32_MAX : len;
+  int64_t r = is_write ? s->scheme->write(s, m + buf, n)
+                       : s->scheme->read(s, m + buf, n);
+  if (__builtin_expect(r < 0, 0))
+    return wasi_from_dagger((int)r);
+  *(is_write ? &rt->stats_store.wasi_written : &rt->stats_store.wasi_read) +=
+      (uint64_t)r;
+  wasi_put32(out, (uint32_t)r);
+  return 0;
+}
+
+/* fd_read and fd_write: stream_ctx's choice made in line for a stream, the
+ * one-iovec call on it done by rw_one, anything else by rw_general. */
 static inline __attribute__((always_inline)) int32_t
 fd_rw(dagger_rt *rt, uint32_t fd, uint32_t iovs, uint32_t niovs,
       uint32_t result, bool is_write) {
-  io_ctx c;
-  int err = ctx_of(rt, fd, is_write, &c);
-  return err ? err : io(rt, &c, iovs, niovs, result);
+  dagger_stream *s = wasi_stream(rt, fd);
+  if (!s)
+    return WASI_EBADF;
+  dagger_stream *via = s;
+  if (s->scheme == &dagger_scheme_wasi) {
+    wasi_file *f = (wasi_file *)s;
+    if (!f->inner)
+      return rw_general(rt, s, iovs, niovs, result, is_write);
+    int err = file_may(f, is_write);
+    if (err)
+      return err;
+    via = f->inner;
+  }
+  if (!can_move(via, is_write))
+    return WASI_EBADF;
+  if (__builtin_expect(niovs != 1 || rt->mem.reversed, 0))
+    return rw_general(rt, s, iovs, niovs, result, is_write);
+  return rw_one(rt, via, iovs, result, is_write);
 }
 
 int32_t wasi_fd_read(dagger_rt *rt, const uint64_t *a) {
@@ -222,18 +271,32 @@ int32_t wasi_fd_write(dagger_rt *rt, const uint64_t *a) {
                (uint32_t)a[3], true);
 }
 
-/* The direct entries (include/dagger/runtime.h): dagger_wasi_call's hooks
- * around the same body, with the arguments in registers rather than an
- * array, and no table. A one-byte fd_write to null:// took 1.9x a
- * dagger.write through dagger_wasi_call (bench/run nullwrite). */
+/* The direct entries with a time limit watched, no WASI state or after
+ * proc_exit: dagger_wasi_call's hooks around the call. */
+static __attribute__((noinline, cold)) int32_t
+direct_hooked(dagger_rt *rt, dagger_wasi_fn fn, uint32_t fd, uint32_t iovs,
+              uint32_t niovs, uint32_t result) {
+  const uint64_t a[4] = {fd, iovs, niovs, result};
+  if (!wasi_call_begin(rt, fn))
+    return WASI_ENOSYS;
+  int32_t r =
+      fn == DAGGER_WASI_fd_write ? wasi_fd_write(rt, a) : wasi_fd_read(rt, a);
+  wasi_call_end(rt);
+  return r;
+}
+
+/* The direct entries (include/dagger/runtime.h): what dagger_wasi_call
+ * does, with the arguments in registers rather than an array, no table,
+ * and the hooks reduced to the count when wasi_call_plain. A one-byte
+ * fd_write to null:// took 1.9x a dagger.write through dagger_wasi_call
+ * (bench/run nullwrite). */
 static inline __attribute__((always_inline)) int32_t
 direct(dagger_rt *rt, dagger_wasi_fn fn, uint32_t fd, uint32_t iovs,
        uint32_t niovs, uint32_t result) {
-  if (!wasi_call_begin(rt, fn))
-    return WASI_ENOSYS;
-  int32_t r = fd_rw(rt, fd, iovs, niovs, result, fn == DAGGER_WASI_fd_write);
-  wasi_call_end(rt);
-  return r;
+  if (__builtin_expect(!wasi_call_plain(rt), 0))
+    return direct_hooked(rt, fn, fd, iovs, niovs, result);
+  rt->stats_store.wasi_calls[fn]++;
+  return fd_rw(rt, fd, iovs, niovs, result, fn == DAGGER_WASI_fd_write);
 }
 
 int32_t dagger_wasi_fd_read(dagger_rt *rt, uint32_t fd, uint32_t iovs,
@@ -258,7 +321,7 @@ static int32_t positioned(dagger_rt *rt, const uint64_t *a, bool is_write) {
     return WASI_EINVAL;
   c.at = true;
   c.off = a[3];
-  return io(rt, &c, (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[4]);
+  return io_many(rt, &c, (uint32_t)a[1], (uint32_t)a[2], (uint32_t)a[4]);
 }
 
 int32_t wasi_fd_pread(dagger_rt *rt, const uint64_t *a) {

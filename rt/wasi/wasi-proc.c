@@ -13,6 +13,7 @@
 
 int32_t wasi_proc_exit(dagger_rt *rt, const uint64_t *a) {
   rt->wasi->exited = true;
+  rt->wasi_live = false;
   rt->wasi->status = (int)(uint32_t)a[0];
   return 0;
 }

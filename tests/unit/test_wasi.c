@@ -376,6 +376,15 @@ static void test_reversed(void) {
   uint8_t w[4];
   dagger_mem_load(&rt->mem, 0, w, 4);
   CU_ASSERT_EQUAL(wasi_get32(w), 3);
+  /* the direct entry's one iovec goes through the bounce buffer */
+  int32_t nul = dagger_open_url(rt, "null://", 7);
+  uint8_t iov[8];
+  wasi_put32(iov, 100);
+  wasi_put32(iov + 4, 5);
+  dagger_mem_store(&rt->mem, 0, iov, 8);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, nul, 0, 1, 16), 0);
+  dagger_mem_load(&rt->mem, 16, w, 4);
+  CU_ASSERT_EQUAL(wasi_get32(w), 5);
   dagger_rt_free(rt);
 }
 
@@ -398,6 +407,85 @@ static void test_poll_and_exit(void) {
   dagger_rt_free(rt);
 }
 
+/* The direct entries the glue calls for fd_write and fd_read (their
+ * one-iovec path on a stream is apart from the general one): the same
+ * answers as dagger_wasi_call, every range checked in 64 bits, the call and
+ * the bytes counted, ENOSYS without WASI state and after proc_exit, and the
+ * same results with a time limit watched (the hooks' path). */
+static void direct_ranges(dagger_rt *rt, int32_t nul) {
+  uint64_t calls = rt->stats_store.wasi_calls[DAGGER_WASI_fd_write];
+  wasi_put32(buf + 0, 100);
+  wasi_put32(buf + 4, 3);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, nul, 0, 1, 16), 0);
+  CU_ASSERT_EQUAL(get32(16), 3);
+  CU_ASSERT_EQUAL(rt->stats_store.wasi_calls[DAGGER_WASI_fd_write], calls + 1);
+  /* the iovec array, the result and the buffer past the end, and sums
+   * that wrap in 32 bits */
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, nul, MEM - 7, 1, 16), WASI_EFAULT);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, nul, UINT32_MAX - 3, 1, 16),
+                  WASI_EFAULT);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, nul, 0, 1, MEM - 3), WASI_EFAULT);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, nul, 0, 1, UINT32_MAX - 1),
+                  WASI_EFAULT);
+  wasi_put32(buf + 0, UINT32_MAX);
+  wasi_put32(buf + 4, 2);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, nul, 0, 1, 16), WASI_EFAULT);
+  wasi_put32(buf + 0, MEM - 1);
+  wasi_put32(buf + 4, UINT32_MAX);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, nul, 0, 1, 16), WASI_EFAULT);
+  CU_ASSERT_EQUAL(get32(16), 3); /* untouched by the refusals */
+  /* the last byte of memory, then an empty iovec */
+  wasi_put32(buf + 4, 1);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, nul, 0, 1, MEM - 4), 0);
+  CU_ASSERT_EQUAL(get32(MEM - 4), 1);
+  wasi_put32(buf + 0, MEM);
+  wasi_put32(buf + 4, 0);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, nul, 0, 1, 16), 0);
+  CU_ASSERT_EQUAL(get32(16), 0);
+  CU_ASSERT_EQUAL(rt->stats_store.wasi_calls[DAGGER_WASI_fd_write], calls + 9);
+}
+
+static void test_direct(void) {
+  dagger_rt *rt = new_rt();
+  int32_t nul = dagger_open_url(rt, "null://", 7);
+  int32_t zero = dagger_open_url(rt, "zero://", 7);
+  CU_ASSERT_FATAL(nul >= 4 && zero >= 4);
+  uint64_t written = rt->stats_store.wasi_written;
+  direct_ranges(rt, nul);
+  CU_ASSERT_EQUAL(rt->stats_store.wasi_written, written + 4);
+  /* fd_read fills the buffer; the wrong direction and bad descriptors */
+  memset(buf + 100, 0x55, 4);
+  wasi_put32(buf + 0, 100);
+  wasi_put32(buf + 4, 4);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_read(rt, zero, 0, 1, 16), 0);
+  CU_ASSERT_EQUAL(get32(16), 4);
+  CU_ASSERT_EQUAL(get32(100), 0);
+  CU_ASSERT_EQUAL(rt->stats_store.wasi_read, 4);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_read(rt, 1, 0, 1, 16), WASI_EBADF);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, 0, 0, 1, 16), WASI_EBADF);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, 3, 0, 1, 16), WASI_EISDIR);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, 60, 0, 1, 16), WASI_EBADF);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, UINT32_MAX, 0, 1, 16), WASI_EBADF);
+  /* the hooks' path gives the same answers */
+  rt->watched = true;
+  direct_ranges(rt, nul);
+  rt->watched = false;
+  /* after proc_exit: nothing runs, nothing is counted */
+  uint64_t calls = rt->stats_store.wasi_calls[DAGGER_WASI_fd_write];
+  CU_ASSERT_EQUAL(C(rt, proc_exit, 0), 0);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, nul, 0, 1, 16), WASI_ENOSYS);
+  CU_ASSERT_EQUAL(dagger_wasi_fd_read(rt, zero, 0, 1, 16), WASI_ENOSYS);
+  CU_ASSERT_EQUAL(rt->stats_store.wasi_calls[DAGGER_WASI_fd_write], calls);
+  dagger_rt_free(rt);
+  /* no dagger_wasi_init */
+  dagger_config cfg;
+  dagger_config_default(&cfg);
+  rt = dagger_rt_new(&cfg);
+  dagger_rt_set_memory(rt, (dagger_memory){&base, &pages, 0});
+  CU_ASSERT_EQUAL(dagger_wasi_fd_write(rt, 1, 0, 1, 16), WASI_ENOSYS);
+  dagger_rt_free(rt);
+}
+
 int main(void) {
   snprintf(jail, sizeof jail, "/tmp/dagger-test-wasi-%d", (int)getpid());
   if (mkdir(jail, 0755) != 0)
@@ -414,6 +502,7 @@ int main(void) {
       {"byte-reversed layout", test_reversed},
       {"openat2 missing: the walk", test_walk},
       {"poll_oneoff and proc_exit", test_poll_and_exit},
+      {"direct fd_write and fd_read", test_direct},
       {NULL, NULL}};
   int rc = unit_run("wasi", tests);
   char cmd[128];
