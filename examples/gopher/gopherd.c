@@ -46,6 +46,7 @@
 #define _GNU_SOURCE /* accept4, pipe2 */
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -621,8 +622,10 @@ typedef struct server {
   char **env;
   pthread_mutex_t lock;
   pthread_cond_t ready;
+  pthread_cond_t up; /* a worker has started its routes */
   job queue[MAX_CONNS];
   int head, queued, open;
+  int started; /* workers with their routes started */
   int wake[2];
 } server;
 
@@ -694,6 +697,28 @@ static void hang_up(int fd) {
   close(fd);
 }
 
+/* Starts the routes of the routes folder (as many as a worker keeps)
+ * before the worker's first request: no client waits for a route's start
+ * (at 50 concurrent clients, the first 2,000 requests had a p99 four
+ * times that of the next while 32 workers started their routes). */
+static void prestart(const config *cfg, char **env, pool *pl) {
+  DIR *d = opendir(cfg->routes);
+  struct dirent *e;
+  int n = 0;
+  while (d && n < PROCS_PER_WORKER && (e = readdir(d))) {
+    char name[MAX_ROUTE_NAME + 1], path[4096];
+    struct stat st;
+    if (!route_name(e->d_name, name) || strcmp(name, e->d_name))
+      continue;
+    snprintf(path, sizeof path, "%s/%s", cfg->routes, name);
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && !access(path, X_OK) &&
+        route_proc(pl, env, name, path, &st))
+      n++;
+  }
+  if (d)
+    closedir(d);
+}
+
 static void *worker(void *arg) {
   server *sv = arg;
   char *resp = malloc(MAX_RESPONSE);
@@ -702,6 +727,11 @@ static void *worker(void *arg) {
     fprintf(stderr, "gopherd: out of memory\n");
     exit(1);
   }
+  prestart(sv->cfg, sv->env, pl);
+  pthread_mutex_lock(&sv->lock);
+  sv->started++;
+  pthread_cond_signal(&sv->up);
+  pthread_mutex_unlock(&sv->lock);
   for (;;) {
     job j;
     pop_job(sv, &j);
@@ -876,6 +906,12 @@ static bool start_workers(server *sv) {
     }
     pthread_detach(t);
   }
+  /* "serving" once every route is started (connections wait meanwhile in
+   * the listen queue). */
+  pthread_mutex_lock(&sv->lock);
+  while (sv->started < sv->cfg->workers)
+    pthread_cond_wait(&sv->up, &sv->lock);
+  pthread_mutex_unlock(&sv->lock);
   return true;
 }
 
@@ -890,7 +926,8 @@ int main(int argc, char **argv) {
     return usage();
   signal(SIGPIPE, SIG_IGN); /* a client that hangs up is not our death */
   static server sv = {.lock = PTHREAD_MUTEX_INITIALIZER,
-                      .ready = PTHREAD_COND_INITIALIZER};
+                      .ready = PTHREAD_COND_INITIALIZER,
+                      .up = PTHREAD_COND_INITIALIZER};
   sv.cfg = &cfg;
   sv.env = route_env(cfg.jail, cfg.seconds);
   if (!sv.env) {
