@@ -287,21 +287,16 @@ static int limit_seconds(const char *opt, const char *v, uint64_t *ms) {
   return 0;
 }
 
-/* DAGGER_CACHE_MAX: the cache's cap, bytes or with a K, M or G suffix;
- * 0: no cap. */
+/* DAGGER_CACHE_MAX: the cache's cap, a size as --max-memory takes it
+ * (bytes, or with a binary unit: 64K, 512MiB, 2G); 0: no cap. */
 static int cache_max(cli *c, const char *v) {
-  char *end;
-  unsigned long long n;
-  int shift = 0;
+  uint64_t n;
 
   if (!v)
     return 0;
-  n = strtoull(v, &end, 10);
-  if (*end && !end[1] && strchr("KMG", *end))
-    shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 30, end++;
-  if (!*v || *end || !(*v >= '0' && *v <= '9') || n > (~0ULL >> shift) >> 1)
+  if (dagger_parse_bytes(v, &n) != 0 || n > INT64_MAX)
     return usage_error("DAGGER_CACHE_MAX=%s: expected bytes (K, M or G)", v);
-  c->o.cache_max = n ? n << shift : ~0ULL;
+  c->o.cache_max = n ? n : ~0ULL;
   return 0;
 }
 

@@ -61,14 +61,31 @@ static uint64_t unit_of(const char *s) {
   return 1ull << (10 * (1 + (u - units)));
 }
 
-int dagger_limit_parse_size(const char *text, uint32_t *pages) {
+/* A count and its unit's multiplier from "N" or "N" and a unit; -1 when
+ * the text is neither. */
+static int count_of(const char *text, unsigned long long *n, uint64_t *unit) {
   char *end;
   if (!text || text[0] < '0' || text[0] > '9')
     return -1;
   errno = 0;
-  unsigned long long n = strtoull(text, &end, 10);
-  uint64_t unit = unit_of(end);
-  if (errno || !unit)
+  *n = strtoull(text, &end, 10);
+  *unit = unit_of(end);
+  return errno || !*unit ? -1 : 0;
+}
+
+int dagger_parse_bytes(const char *text, uint64_t *bytes) {
+  unsigned long long n;
+  uint64_t unit;
+  if (count_of(text, &n, &unit) != 0 || n > UINT64_MAX / unit)
+    return -1;
+  *bytes = n * unit;
+  return 0;
+}
+
+int dagger_limit_parse_size(const char *text, uint32_t *pages) {
+  unsigned long long n;
+  uint64_t unit;
+  if (count_of(text, &n, &unit) != 0)
     return -1;
   uint64_t max_n = (uint64_t)MAX_PAGES * PAGE_BYTES / unit;
   uint64_t bytes = n > max_n ? (uint64_t)MAX_PAGES * PAGE_BYTES : n * unit;

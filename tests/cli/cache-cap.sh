@@ -77,12 +77,14 @@ DAGGER_CACHE_MAX=0 dcc -v b.wat -o b
 hit
 ok $? "DAGGER_CACHE_MAX=0: no cap"
 
-for bad in lots 12X -1 1KB; do
+for bad in lots 12X -1 1KX 99999999999999999999G; do
   DAGGER_CACHE_MAX=$bad dcc a.wat -o x
   expect_status 2 "DAGGER_CACHE_MAX=$bad"
 done
-DAGGER_CACHE_MAX=64K dcc a.wat -o x
-expect_status 0 "DAGGER_CACHE_MAX=64K"
+for good in 64K 64KiB 64kB; do # the spellings --max-memory takes
+  DAGGER_CACHE_MAX=$good dcc a.wat -o x
+  expect_status 0 "DAGGER_CACHE_MAX=$good"
+done
 expect_clean_tmp "cache caps"
 expect_no_partial . "cache caps"
 done_testing

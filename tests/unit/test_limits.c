@@ -40,6 +40,40 @@ static void test_parse_size(void) {
   }
 }
 
+/* The same spellings as bytes, uncapped (DAGGER_CACHE_MAX). */
+static void test_parse_bytes(void) {
+  static const struct {
+    const char *text;
+    int ok;
+    uint64_t bytes;
+  } cases[] = {
+      {"0", 0, 0},
+      {"1", 0, 1},
+      {"64K", 0, 65536},
+      {"64kB", 0, 65536},
+      {"512MiB", 0, 512ull << 20},
+      {"2G", 0, 2ull << 30},
+      {"17179869183G", 0, 17179869183ull << 30},
+      {"17179869184G", -1, 0}, /* 2^64: more than 64 bits */
+      {"99999999999999999999", -1, 0},
+      {"", -1, 0},
+      {"-1", -1, 0},
+      {"1KX", -1, 0},
+      {"1T", -1, 0},
+      {"K", -1, 0},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    uint64_t bytes = 0;
+    int r = dagger_parse_bytes(cases[i].text, &bytes);
+    CU_ASSERT_EQUAL(r, cases[i].ok);
+    if (r == 0)
+      CU_ASSERT_EQUAL(bytes, cases[i].bytes);
+    if (r != cases[i].ok || (r == 0 && bytes != cases[i].bytes))
+      printf("\n  %s: %d, %llu bytes\n", cases[i].text, r,
+             (unsigned long long)bytes);
+  }
+}
+
 static void test_parse_seconds(void) {
   static const struct {
     const char *text;
@@ -201,6 +235,7 @@ static void test_stats_off(void) {
 int main(void) {
   static const unit_test tests[] = {
       {"sizes of --max-memory", test_parse_size},
+      {"sizes in bytes", test_parse_bytes},
       {"seconds of --timeout and --cpu-time", test_parse_seconds},
       {"the environment lowers, never raises", test_env_lowers_only},
       {"the watch starts and stops", test_watch_start_stop},

@@ -217,9 +217,12 @@ typedef struct dagger_limits {
   uint64_t cpu_ms;     /* CPU time (user + system) from the same start */
 } dagger_limits;
 
-/* "65536", "64K", "16MiB", "1G" (binary units; K, Ki, KiB, M, ... G): the
- * number of whole 64 KiB pages in that many bytes, capped at 65536.
- * 0, or -1 when the text is no size or less than one page. */
+/* "65536", "64K", "16MiB", "1G" (binary units; K, Ki, KiB, KB, M, ... G,
+ * any case): that many bytes. 0, or -1 when the text is no size or more
+ * than 64 bits hold. */
+int dagger_parse_bytes(const char *text, uint64_t *bytes);
+/* The same sizes as a number of whole 64 KiB pages, capped at 65536. 0, or
+ * -1 when the text is no size or less than one page. */
 int dagger_limit_parse_size(const char *text, uint32_t *pages);
 /* "2", "0.5", "1.5s": milliseconds, rounded up, at least 1. 0, or -1 when
  * the text is no positive number of seconds (at most 1e9). */
