@@ -4,9 +4,16 @@ control socket, as gopherd does, and checks what each request gets.
 
 Usage: serve-driver.py GUEST [WASI_GUEST]
 GUEST is tests/serve/serve_guest.wat compiled, WASI_GUEST serve_wasi.c.
+Environment, for programs of another target: SERVE_RUNNER, the command
+that runs them (daggercc --print-runner: qemu-user), and SERVE_BYTE_ORDER,
+the struct module's "<" or ">" for the program's int order (the protocol
+uses the program's native order). Under a runner the time-limit checks are
+skipped: they are the runtime's own logic, checked natively, and qemu's
+speed would make them flaky.
 Prints one line per check and 'N passed, N failed'; exits 1 on a failure."""
 import fcntl
 import os
+import shlex
 import socket
 import struct
 import subprocess
@@ -15,6 +22,8 @@ import time
 
 MAGIC = 0x31565344
 CTL = 9  # the control socket's number in the child
+RUNNER = shlex.split(os.environ.get("SERVE_RUNNER", ""))
+ORDER = os.environ.get("SERVE_BYTE_ORDER", "=")
 results = [0, 0]
 
 
@@ -30,7 +39,7 @@ class Server:
         os.dup2(child.fileno(), CTL)
         child.close()
         e = dict(os.environ, DAGGER_SERVE_FD=str(CTL), **env)
-        self.proc = subprocess.Popen([prog], env=e, pass_fds=[CTL],
+        self.proc = subprocess.Popen(RUNNER + [prog], env=e, pass_fds=[CTL],
                                      stdin=subprocess.DEVNULL)
         os.close(CTL)
 
@@ -39,13 +48,14 @@ class Server:
         ir, iw = os.pipe()
         outr, outw = os.pipe()
         errr, errw = os.pipe()
-        socket.send_fds(self.sock, [struct.pack("=I", MAGIC)], [ir, outw, errw])
+        socket.send_fds(self.sock, [struct.pack(ORDER + "I", MAGIC)],
+                        [ir, outw, errw])
         for fd in (ir, outw, errw):
             os.close(fd)
         os.write(iw, data)
         os.close(iw)
         raw = self.sock.recv(4)
-        status = struct.unpack("=i", raw)[0] if len(raw) == 4 else None
+        status = struct.unpack(ORDER + "i", raw)[0] if len(raw) == 4 else None
         if status is not None:
             # Answered: every byte of output is in the pipes already and
             # the program holds their ends no more (no read may block).
@@ -97,7 +107,9 @@ def dagger_guest(prog):
     fds, threads = open_fds(s.proc.pid), tasks(s.proc.pid)
     for i in range(10):
         s.request(b"p")
-    check(open_fds(s.proc.pid) == fds and tasks(s.proc.pid) == threads == 2,
+    # (qemu-user has threads of its own)
+    check(open_fds(s.proc.pid) == fds and tasks(s.proc.pid) == threads
+          and (RUNNER or threads == 2),
           "nothing piles up: %d descriptors, %d threads (main, watch)"
           % (len(fds), threads))
     out, err, st = s.request(b"t")
@@ -107,8 +119,10 @@ def dagger_guest(prog):
     check(st == 0 and out == b"g=1 m=1\n", "the next request runs (%r)" % out)
     out, err, st = s.request(b"o")
     # Named afresh: not the last request's trap (which had no address).
+    # The load is of 4 bytes at 0x11170; a target whose compiler loads them
+    # one by one (riscv64) faults on one of them.
     check(st == 202 and b"out of bounds memory access" in err and b" in main" in err
-          and b"0x11170" in err,
+          and b"at 0x1117" in err,
           "a guard-page trap ends the request with 202, its place named (%r)" % err)
     out, err, st = s.request(b"p")
     check(st == 0 and out == b"g=1 m=1\n", "the next request runs (%r)" % out)
@@ -126,6 +140,10 @@ def dagger_guest(prog):
     out, err, st = s.request(b"c")
     check(st == 0 and out.startswith(b"open=-"),
           "fd://%d (the control socket) is refused (%r)" % (CTL, out))
+    if RUNNER:
+        print("note: under a runner, the time-limit checks are skipped")
+        check(s.close() == 0, "the end of the control socket ends the process")
+        return
     # The CPU limit counts per request: more than it in all, each below it.
     n = 0
     while cpu_seconds(s.proc.pid) < 0.8 and n < 60:
@@ -171,7 +189,8 @@ def wasi_guest(prog):
 
 def bad_fd(prog):
     for value in ("1", "99", "x"):
-        p = subprocess.run([prog], env=dict(os.environ, DAGGER_SERVE_FD=value),
+        p = subprocess.run(RUNNER + [prog],
+                           env=dict(os.environ, DAGGER_SERVE_FD=value),
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
         check(p.returncode == 213 and b"DAGGER_SERVE_FD=" + value.encode() in p.stderr,
               "DAGGER_SERVE_FD=%s is refused with 213 (%d)" % (value, p.returncode))

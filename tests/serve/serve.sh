@@ -5,6 +5,23 @@
 set -euo pipefail
 daggercc=$1
 shift
+# Another target's programs run under its runner (qemu-user), and speak
+# the protocol in their own byte order.
+for flag in "$@"; do
+  if [[ $flag == --target=* ]]; then
+    triple=${flag#--target=}
+    if ! SERVE_RUNNER=$("$daggercc" --target="$triple" --print-runner); then
+      echo "SKIP: no runner for $triple"
+      exit 77
+    fi
+    export SERVE_RUNNER
+    case $triple in
+    s390x-* | powerpc-* | powerpc64-* | mips-* | mips64-*) SERVE_BYTE_ORDER='>' ;;
+    *) SERVE_BYTE_ORDER='<' ;;
+    esac
+    export SERVE_BYTE_ORDER
+  fi
+done
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/dagger-serve.XXXXXX")
 trap 'rm -rf "$work"' EXIT
