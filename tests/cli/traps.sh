@@ -10,6 +10,10 @@ source "$(dirname "$0")/lib.sh"
 [[ -n ${DAGGER_BUILD_DIR:-} ]] || { echo "traps: DAGGER_BUILD_DIR not set"; exit 77; }
 cd "$WORK"
 lib=$DAGGER_BUILD_DIR/lib/daggercc inc=$DAGGER_BUILD_DIR/include/daggercc
+# flags_of reads the glue's compile command from -v, which a program found
+# in the cache never runs (a cache warm from an earlier run left the flags
+# empty, and traps.c was then built for the wrong strategy).
+programs_uncached
 
 # The strategy's defines and the host's sanitizer flags, as daggercc passes
 # them to the C compiler.
