@@ -330,10 +330,12 @@ typedef struct cutter {
   size_t k; /* units given to the sink */
 } cutter;
 
-/* The unit of c->body (scanned as unit c->k) to the sink. */
+/* The unit of c->body, with the declarations of what it names, to the
+ * sink. */
 static int emit(cutter *c) {
   int rc;
 
+  decls_scan(&c->names, (span){c->body.p, c->body.n}, c->k);
   c->unit.n = 0;
   put_header(&c->unit, c->lay, &c->names);
   dgc_buf_put(&c->unit, c->body.p, c->body.n);
@@ -362,7 +364,6 @@ static int put_main(cutter *c) {
     puts_buf(&c->body, "\n");
   }
   dgc_buf_put(&c->body, lay->tail.p, lay->tail.n);
-  decls_scan(&c->names, (span){c->body.p, c->body.n}, c->k);
   return emit(c);
 }
 
@@ -376,10 +377,8 @@ static int put_units(cutter *c, size_t target) {
   while (rc == 0 && at < lay->defs.n) {
     span l = next_line(lay->defs.p, lay->defs.n, &at);
     bool def = definition(l);
-    if (def && c->body.n >= target) {
-      decls_scan(&c->names, (span){c->body.p, c->body.n}, c->k);
+    if (def && c->body.n >= target)
       rc = emit(c);
-    }
     if (def)
       l = (span){l.p + strlen("static "), l.n - strlen("static ")};
     dgc_buf_put(&c->body, l.p, l.n);
@@ -387,10 +386,8 @@ static int put_units(cutter *c, size_t target) {
     if (c->body.oom)
       rc = 1;
   }
-  if (rc == 0 && c->body.n) {
-    decls_scan(&c->names, (span){c->body.p, c->body.n}, c->k);
+  if (rc == 0 && c->body.n)
     rc = emit(c);
-  }
   return rc;
 }
 
